@@ -1,0 +1,31 @@
+/**
+ * The storage contract every other module codes against. Values are JSON; the
+ * implementation encrypts every value (AES-256-GCM barrier, as Vault does), so
+ * callers never need to think about which fields are secret. Keys are not
+ * encrypted: never put a secret into a key (tokens are stored under their hash).
+ *
+ * Key layout (one prefix per kind, "/" separated):
+ *   core/...                       seal check, server metadata
+ *   token/<sha256(token)>          token entries
+ *   config/<name>                  SCM config entries
+ *   cert/<config>/<cert_unique_id> certificate records
+ *   profile/<config>/<type_id>     downloaded SCM profiles
+ *   idempotency/<config>/<sha256(key)>  enroll idempotency entries (24 h)
+ */
+export type BatchOp =
+  | { type: 'put'; key: string; value: unknown }
+  | { type: 'del'; key: string };
+
+export interface Storage {
+  get<T>(key: string): Promise<T | undefined>;
+  put(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** All operations land together or not at all. */
+  batch(ops: BatchOp[]): Promise<void>;
+  /**
+   * Names directly under `prefix` (which ends with "/"), sorted, like Vault's
+   * List: a deeper key `a/b/c` under prefix `a/` shows as `b/`.
+   */
+  list(prefix: string): Promise<string[]>;
+  close(): Promise<void>;
+}

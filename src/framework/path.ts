@@ -1,0 +1,63 @@
+/**
+ * A path family is one declarative object, as in Vault's own engines: the
+ * pattern, the fields (JSON schema), the operations and the help text. Routes,
+ * validation (ajv), string-to-type coercion, `?help=1` and the OpenAPI document
+ * are all derived from it, so adding a path is adding one file under
+ * src/engine/ and listing it in the engine's path table.
+ */
+import type { JSONSchemaType } from 'ajv';
+
+export type Operation = 'read' | 'update' | 'list' | 'delete';
+
+/** A field is a JSON schema plus a one-line description (used by help and OpenAPI). */
+export type FieldSchema = {
+  description: string;
+  /** Never echoed in logs or audit; redacted in help examples. */
+  secret?: boolean;
+  /** `"a,b"` is accepted for arrays (the CLI sends strings). */
+  type?: 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object' | Array<'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object' | 'null'>;
+  [keyword: string]: unknown;
+};
+
+export interface PathRequest<P extends string = string> {
+  /** Named segments of the pattern, already validated as names. */
+  params: Record<P, string>;
+  /** Body (update) or query (read/list/delete), validated and coerced against `fields`. */
+  data: Record<string, unknown>;
+  /** Lower-case header names. */
+  headers: Record<string, string | undefined>;
+  requestId: string;
+  /** Aborted when the client goes away or the request deadline passes. */
+  signal: AbortSignal;
+}
+
+export interface PathResponse {
+  /** Becomes the envelope's `data`; absent on update → 204. */
+  data?: Record<string, unknown>;
+  warnings?: string[];
+}
+
+export type OperationHandler<C, P extends string = string> = (
+  req: PathRequest<P>,
+  ctx: C,
+) => Promise<PathResponse | void>;
+
+export interface PathDefinition<C = unknown> {
+  /** Relative to the mount, Koa-router style: 'certs/:config/:id'. */
+  pattern: string;
+  synopsis: string;
+  /** Markdown, returned by `?help=1`. */
+  help: string;
+  fields: Record<string, FieldSchema>;
+  /** Reject fields not listed (default false: the plugin's JSON files carry extras). */
+  strict?: boolean;
+  /** Fields that must be present for `update`. */
+  required?: string[];
+  operations: Partial<Record<Operation, OperationHandler<C>>>;
+}
+
+export function definePath<C>(def: PathDefinition<C>): PathDefinition<C> {
+  return def;
+}
+
+export type { JSONSchemaType };

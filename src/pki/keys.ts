@@ -1,0 +1,89 @@
+import { createPrivateKey, generateKeyPair as generateKeyPairCallback, type KeyObject } from 'node:crypto';
+import { UserError } from '../framework/errors.js';
+import type { EcCurve, KeySpec, RsaBits } from './key-spec.js';
+import { normalisePemText } from './pem-text.js';
+
+export interface GeneratedKey {
+  spec: KeySpec;
+  /** PKCS#8 PEM (`BEGIN PRIVATE KEY`) for both RSA and EC. */
+  privateKeyPem: string;
+  /** SPKI PEM (`BEGIN PUBLIC KEY`). */
+  publicKeyPem: string;
+}
+
+/**
+ * Always the async form: RSA 4096 takes seconds of CPU, and the sync form
+ * would stall every other request on the server while it runs.
+ */
+export async function generateKeyPair(spec: KeySpec): Promise<GeneratedKey> {
+  const encoding = {
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  } as const;
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null, publicKeyPem: string, privateKeyPem: string) =>
+      error ? reject(error) : resolve({ spec, privateKeyPem, publicKeyPem });
+    if (spec.algorithm === 'RSA') generateKeyPairCallback('rsa', { modulusLength: spec.bits, ...encoding }, done);
+    else generateKeyPairCallback('ec', { namedCurve: spec.curve, ...encoding }, done);
+  });
+}
+
+/** What a public key is, in the terms SCM profiles and our docs use. */
+export interface PublicKeyInfo {
+  /** `RSA`, `EC`, or node's name for anything else (`ed25519`, `dsa`, …). */
+  algorithm: string;
+  /** Modulus length for RSA, field size for EC. */
+  bits?: number;
+  /** NIST name for EC keys. */
+  curve?: EcCurve;
+}
+
+const CURVES_BY_OPENSSL_NAME: Record<string, { curve: EcCurve; bits: number }> = {
+  prime256v1: { curve: 'P-256', bits: 256 },
+  secp384r1: { curve: 'P-384', bits: 384 },
+  secp521r1: { curve: 'P-521', bits: 521 },
+};
+
+export function describePublicKey(key: KeyObject): PublicKeyInfo {
+  const details = key.asymmetricKeyDetails ?? {};
+  if (key.asymmetricKeyType === 'rsa') return { algorithm: 'RSA', bits: details.modulusLength };
+  if (key.asymmetricKeyType === 'ec') {
+    const known = CURVES_BY_OPENSSL_NAME[details.namedCurve ?? ''];
+    return known ? { algorithm: 'EC', ...known } : { algorithm: `EC ${details.namedCurve ?? 'unknown curve'}` };
+  }
+  return { algorithm: key.asymmetricKeyType ?? 'unknown' };
+}
+
+/**
+ * The engine only issues for keys it could have generated itself; anything
+ * else (RSA 1024, Ed25519, an odd curve) would be refused by SCM later, after
+ * an order might already exist.
+ */
+export function keySpecOf(info: PublicKeyInfo): KeySpec | undefined {
+  if (info.algorithm === 'RSA' && [2048, 3072, 4096].includes(info.bits ?? 0)) {
+    return { algorithm: 'RSA', bits: info.bits as RsaBits };
+  }
+  if (info.algorithm === 'EC' && info.curve) return { algorithm: 'EC', curve: info.curve };
+  return undefined;
+}
+
+/**
+ * Parses a caller-supplied private key (PKCS#8, PKCS#1 or SEC1 PEM).
+ * Encrypted keys are refused: there is nowhere to take a passphrase from.
+ */
+export function readPrivateKey(pem: string, field = 'sectigo_private_key'): KeyObject {
+  const text = normalisePemText(pem);
+  if (!/-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(text)) {
+    throw new UserError(
+      `${field}: not a PEM private key (perhaps a file path was passed instead of its contents?)`,
+    );
+  }
+  if (text.includes('ENCRYPTED') || text.includes('Proc-Type: 4,ENCRYPTED')) {
+    throw new UserError(`${field}: encrypted private keys are not supported; supply the key unencrypted`);
+  }
+  try {
+    return createPrivateKey({ key: text, format: 'pem' });
+  } catch {
+    throw new UserError(`${field}: the PEM private key could not be read (damaged or truncated?)`);
+  }
+}

@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import { createHash, X509Certificate as NodeX509Certificate } from 'node:crypto';
+import { SubjectAlternativeNameExtension, X509Certificate } from '@peculiar/x509';
+import { UserError } from '../framework/errors.js';
+import { describePublicKey, type PublicKeyInfo } from './keys.js';
+import { findPemBlocks, toPem } from './pem-text.js';
+
+export interface ParsedCertificate {
+  /** Canonical PEM of the certificate. */
+  pem: string;
+  /**
+   * Upper-case, colon-separated hex without the DER sign byte
+   * (`0A:1B:…`): the form SCM shows and accepts in `revoke/serial/{serial}`.
+   */
+  serialNumber: string;
+  /** RFC 3339, UTC, whole seconds. */
+  notBefore: string;
+  notAfter: string;
+  commonName: string | undefined;
+  /** RFC 4514 strings, e.g. `CN=example.com, O=Example`. */
+  subject: string;
+  issuer: string;
+  subjectAltNames: string[];
+  /** Upper-case, colon-separated SHA-256 of the DER, as `openssl x509 -fingerprint -sha256` prints it. */
+  fingerprintSha256: string;
+  publicKey: PublicKeyInfo;
+  isCa: boolean;
+}
+
+/** Decodes the first CERTIFICATE block of `pem`; anything else is the caller's mistake, named by `field`. */
+export function readCertificateDer(pem: string, field = 'certificate'): Uint8Array<ArrayBuffer> {
+  const block = findPemBlocks(pem).find((b) => b.label === 'CERTIFICATE');
+  if (!block) {
+    throw new UserError(`${field}: not a PEM certificate (perhaps a file path was passed instead of its contents?)`);
+  }
+  return block.der;
+}
+
+export function parseCertificate(pem: string, field = 'certificate'): ParsedCertificate {
+  const der = readCertificateDer(pem, field);
+  let cert: NodeX509Certificate;
+  let names: X509Certificate;
+  try {
+    cert = new NodeX509Certificate(der);
+    names = new X509Certificate(der);
+  } catch {
+    throw new UserError(`${field}: the PEM certificate could not be decoded (damaged or truncated?)`);
+  }
+  const san = names.getExtension(SubjectAlternativeNameExtension);
+  return {
+    pem: toPem('CERTIFICATE', der),
+    serialNumber: colonHex(names.serialNumber.replace(/^(00)+(?=..)/, '').toUpperCase()),
+    notBefore: rfc3339(names.notBefore),
+    notAfter: rfc3339(names.notAfter),
+    commonName: names.subjectName.getField('CN')[0],
+    subject: names.subject,
+    issuer: names.issuer,
+    subjectAltNames: san ? san.names.items.map((item) => item.value) : [],
+    fingerprintSha256: colonHex(createHash('sha256').update(der).digest('hex').toUpperCase()),
+    publicKey: describePublicKey(cert.publicKey),
+    isCa: cert.ca,
+  };
+}
+
+function colonHex(hex: string): string {
+  return (hex.length % 2 ? `0${hex}` : hex).match(/../g)!.join(':');
+}
+
+function rfc3339(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,24 @@
+export { parseKeySpec, describeKeySpec, type KeySpec, type RsaBits, type EcCurve } from './key-spec.js';
+export {
+  generateKeyPair,
+  readPrivateKey,
+  describePublicKey,
+  keySpecOf,
+  type GeneratedKey,
+  type PublicKeyInfo,
+} from './keys.js';
+export { buildCsr, parseCsr, type BuildCsrInput, type CsrSubject, type ParsedCsr } from './csr.js';
+export { splitSubjectAltNames } from './subject-alt-names.js';
+export { assertKeyMatchesCsr, certificateMatchesKey } from './key-match.js';
+export { parseCertificate, type ParsedCertificate } from './certificate.js';
+export { splitPemChain, orderChain, type OrderedChain } from './chain.js';
+export {
+  decodeCollected,
+  parseCollectFormat,
+  CollectedBodyError,
+  COLLECT_FORMATS,
+  DEFAULT_COLLECT_FORMAT,
+  type CollectFormat,
+  type CollectedCertificate,
+} from './collected.js';
+export { normalisePemText } from './pem-text.js';

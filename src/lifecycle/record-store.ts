@@ -1,0 +1,80 @@
+/**
+ * Certificate records in storage under `cert/<config>/<cert_unique_id>`.
+ * Every change that touches two records (renew marks the old one and creates
+ * the new one) goes through `save`, which writes them in one batch: a crash
+ * never leaves a `Renewed` record pointing at nothing.
+ */
+import type { BatchOp, Storage } from '../storage/storage.js';
+import { NotFoundError } from '../framework/errors.js';
+import type { CertificateRecord } from './record.js';
+
+export interface RecordRef {
+  config: string;
+  id: string;
+}
+
+/** Renew chains are short; this only stops a corrupted loop of links. */
+const MAX_RENEW_HOPS = 64;
+
+export function recordKey(config: string, id: string): string {
+  return `cert/${config}/${id}`;
+}
+
+export class RecordStore {
+  constructor(private readonly storage: Storage) {}
+
+  get(config: string, id: string): Promise<CertificateRecord | undefined> {
+    return this.storage.get<CertificateRecord>(recordKey(config, id));
+  }
+
+  async require(config: string, id: string): Promise<CertificateRecord> {
+    const record = await this.get(config, id);
+    if (!record) throw new NotFoundError();
+    return record;
+  }
+
+  /** Writes the records (and any extra operations) atomically. */
+  save(records: CertificateRecord[], extra: BatchOp[] = []): Promise<void> {
+    const ops: BatchOp[] = records.map((r) => ({ type: 'put', key: recordKey(r.config_name, r.cert_unique_id), value: r }));
+    return this.storage.batch([...ops, ...extra]);
+  }
+
+  putOp(record: CertificateRecord): BatchOp {
+    return { type: 'put', key: recordKey(record.config_name, record.cert_unique_id), value: record };
+  }
+
+  delete(config: string, id: string): Promise<void> {
+    return this.storage.delete(recordKey(config, id));
+  }
+
+  list(config: string): Promise<string[]> {
+    return this.storage.list(`cert/${config}/`);
+  }
+
+  /** Every record of every config, for the background collector and renewer. */
+  async *scan(): AsyncGenerator<CertificateRecord> {
+    for (const dir of await this.storage.list('cert/')) {
+      const config = dir.replace(/\/$/, '');
+      for (const id of await this.list(config)) {
+        const record = await this.get(config, id);
+        if (record) yield record;
+      }
+    }
+  }
+
+  /**
+   * Follows `renewed_to` links so an application can keep reading one stable
+   * id. `hops` > 0 means the caller asked for a superseded record.
+   */
+  async newest(config: string, id: string): Promise<{ record: CertificateRecord; hops: number }> {
+    let record = await this.require(config, id);
+    let hops = 0;
+    while (record.renewed_to && hops < MAX_RENEW_HOPS) {
+      const next = await this.get(config, record.renewed_to);
+      if (!next) break;
+      record = next;
+      hops++;
+    }
+    return { record, hops };
+  }
+}

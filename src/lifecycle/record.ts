@@ -1,0 +1,143 @@
+/**
+ * The stored certificate record (SPEC §4.3) and the rules that read its state.
+ * The field names are the Sectigo plugin's, so a record read through scmpki
+ * looks like one read through the plugin, plus the fields the plugin lacked
+ * (chain, validity dates, renew links, last error).
+ */
+
+export type CertificateType = 'ssl_cert' | 'client_cert';
+
+export type KnownStatus =
+  | 'Applied'
+  | 'Issued'
+  | 'TimedoutStateSaved'
+  | 'ErrorCode'
+  | 'Revoked'
+  | 'Replaced'
+  | 'Renewed';
+
+/**
+ * One history entry. `status` stays a plain string: records written by other
+ * versions may carry states we do not know, and those must survive a rewrite.
+ */
+export interface StateEntry {
+  status: KnownStatus | (string & {});
+  /** RFC 3339, UTC. */
+  time_stamp: string;
+  code?: number;
+  description?: string;
+}
+
+export interface ScmFault {
+  code: number;
+  description: string;
+}
+
+export interface CertificateRecord {
+  cert_unique_id: string;
+  config_name: string;
+  certificate_type: CertificateType;
+  /** SSL only. */
+  ssl_id?: number;
+  /** Client (S/MIME) only. */
+  order_number?: number;
+  /** SSL only: the opaque renew token SCM returns at enroll. */
+  renew_id?: string;
+  backend_cert_id?: string;
+  /** SSL only: the collect format, as the caller spelled it. */
+  ssl_format?: string;
+  domain: string;
+  csr: string;
+  /** Empty when the caller supplied only a CSR, or the certificate was fetched without its key. */
+  private_key: string;
+  /** As SCM returned it, in the requested format; empty until issued. */
+  certificate: string;
+  leaf_certificate: string;
+  /** Issuer first. */
+  ca_chain: string[];
+  serial_number: string;
+  not_before: string;
+  not_after: string;
+  auto_renew: boolean;
+  /** Days. */
+  expiry_window: number;
+  renewed_from: string | null;
+  renewed_to: string | null;
+  last_error: ScmFault | null;
+  /** Append-only history, oldest first. */
+  state: StateEntry[];
+}
+
+/**
+ * Code recorded when the certificate SCM hands back does not belong to the
+ * stored key. It is scmpki's own (SCM's codes are all > -10000), so nobody
+ * mistakes it for an SCM answer.
+ */
+export const KEY_MISMATCH_CODE = -90001;
+
+export function certUniqueId(scmId: number, customerUri: string): string {
+  return `${scmId}_${customerUri}`;
+}
+
+/** `44166_murray` → 44166; the customer URI may itself contain underscores. */
+export function scmIdOf(certUniqueId: string): number | undefined {
+  const match = /^(\d+)_./.exec(certUniqueId);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function currentStatus(record: CertificateRecord): string | undefined {
+  return record.state.at(-1)?.status;
+}
+
+/** A new record with one more history entry; the input is left untouched. */
+export function withState(
+  record: CertificateRecord,
+  status: KnownStatus,
+  fault?: ScmFault,
+  now = new Date(),
+): CertificateRecord {
+  const entry: StateEntry = { status, time_stamp: now.toISOString() };
+  if (fault) Object.assign(entry, { code: fault.code, description: fault.description });
+  return { ...record, state: [...record.state, entry] };
+}
+
+/**
+ * States after which SCM still owes us a certificate. `Replaced` is here
+ * because a replace re-issues under the same id and is collected next.
+ */
+const AWAITING_ISSUE = new Set<string>(['Applied', 'TimedoutStateSaved', 'Replaced']);
+
+/** The background collector keeps polling these (not ErrorCode: SCM said no). */
+export function isAwaitingIssue(record: CertificateRecord): boolean {
+  return AWAITING_ISSUE.has(currentStatus(record) ?? '');
+}
+
+/**
+ * A read collects again for these. ErrorCode is included on purpose: the
+ * plugin's documented remedy for an error (e.g. an approval SCM required) is
+ * "fix it at SCM, then read the certificate again".
+ */
+export function shouldCollectOnRead(record: CertificateRecord): boolean {
+  return isAwaitingIssue(record) || currentStatus(record) === 'ErrorCode';
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Whole days until not_after, negative once expired (pycert's `(notAfter - now).days`). */
+export function daysLeft(record: CertificateRecord, now = new Date()): number | undefined {
+  if (!record.not_after) return undefined;
+  return Math.floor((Date.parse(record.not_after) - now.getTime()) / DAY_MS);
+}
+
+export interface RenewPolicy {
+  autoRenew: boolean;
+  expiryWindowDays: number;
+}
+
+/** SPEC §4.5: issued, auto-renew on, and expired or within the window. */
+export function isDueForRenewal(record: CertificateRecord, policy: RenewPolicy, now = new Date()): boolean {
+  if (!policy.autoRenew || record.renewed_to || currentStatus(record) !== 'Issued') return false;
+  const left = daysLeft(record, now);
+  if (left === undefined) return false;
+  return Date.parse(record.not_after) <= now.getTime() || left <= policy.expiryWindowDays;
+}

@@ -1,0 +1,84 @@
+/**
+ * S/MIME (client certificate) endpoints (reference/scm-api.md §5). Collect,
+ * revoke, renew and replace are keyed by `backendCertId` (SCM's path
+ * parameter is called "order"; enroll returns it with the same digits as the
+ * obsolete `orderNumber`). Renew and replace exist only under `/smime/v2`.
+ */
+import type { JSONSchemaType } from 'ajv';
+import { readCollectedCertificate, type CollectFormat } from './collect.js';
+import { compileResponseSchema, readJson, readJsonArray } from './response-body.js';
+import { segment, type CallOptions, type CertProfile, type CustomFieldValue, type RevokeRequest, type ScmCaller } from './types.js';
+
+export interface SmimeEnrollRequest {
+  orgId: number;
+  csr: string;
+  certType: number;
+  term: number;
+  email: string;
+  firstName: string;
+  middleName?: string;
+  lastName: string;
+  /** Built by SCM from the names when omitted. */
+  commonName?: string;
+  phone?: string;
+  secondaryEmails?: string[];
+  eppn?: string;
+  upn?: string;
+  customFields?: CustomFieldValue[];
+  comments?: string;
+}
+
+export interface SmimeOrder {
+  orderNumber: number;
+  backendCertId: string;
+}
+
+const orderSchema: JSONSchemaType<SmimeOrder> = {
+  type: 'object',
+  properties: { orderNumber: { type: 'integer' }, backendCertId: { type: 'string' } },
+  required: ['orderNumber', 'backendCertId'],
+};
+const validateOrder = compileResponseSchema(orderSchema);
+
+export interface SmimeReplaceRequest {
+  csr: string;
+  reason: string;
+  /** Revoke the old certificate as part of the replace. */
+  revoke?: boolean;
+}
+
+export async function listSmimeTypes(call: ScmCaller, orgId?: number, options: CallOptions = {}): Promise<CertProfile[]> {
+  const response = await call({ method: 'GET', path: '/smime/v1/types', query: { organizationId: orgId }, idempotent: true, ...options });
+  return readJsonArray<CertProfile>(response, 'S/MIME types');
+}
+
+export async function enrollSmime(call: ScmCaller, request: SmimeEnrollRequest, options: CallOptions = {}): Promise<SmimeOrder> {
+  const response = await call({ method: 'POST', path: '/smime/v1/enroll', body: request, idempotent: false, ...options });
+  return readJson(response, 'S/MIME enroll', validateOrder);
+}
+
+export async function collectSmime(call: ScmCaller, backendCertId: string, format: CollectFormat = 'base64', options: CallOptions = {}): Promise<string> {
+  const response = await call({
+    method: 'GET',
+    path: `/smime/v1/collect/${segment(backendCertId)}`,
+    query: { format },
+    accept: '*/*',
+    idempotent: true,
+    ...options,
+  });
+  return readCollectedCertificate(response, format);
+}
+
+export async function revokeSmime(call: ScmCaller, backendCertId: string, request: RevokeRequest, options: CallOptions = {}): Promise<void> {
+  await call({ method: 'POST', path: `/smime/v1/revoke/order/${segment(backendCertId)}`, body: request, idempotent: false, ...options });
+}
+
+/** The renewal is a new order with its own ids. */
+export async function renewSmime(call: ScmCaller, backendCertId: string, options: CallOptions = {}): Promise<SmimeOrder> {
+  const response = await call({ method: 'POST', path: `/smime/v2/renew/order/${segment(backendCertId)}`, idempotent: false, ...options });
+  return readJson(response, 'S/MIME renew', validateOrder);
+}
+
+export async function replaceSmime(call: ScmCaller, backendCertId: string, request: SmimeReplaceRequest, options: CallOptions = {}): Promise<void> {
+  await call({ method: 'POST', path: `/smime/v2/replace/order/${segment(backendCertId)}`, body: request, idempotent: false, ...options });
+}

@@ -1,0 +1,35 @@
+import { createClient, parseCommand, printSecret, reportApiErrors, requirePositionals, sanitizePath, type CommandSpec, type Terminal } from '../command-context.js';
+import { buildRequestData, toQueryParams } from '../kv-args.js';
+import { secretFromResponse } from '../vault-client.js';
+
+const spec: CommandSpec = {
+  string: ['field'],
+  usage: `
+Usage: scmpki read [options] PATH [KEY=VALUE ...]
+
+  Reads data from the server at PATH. KEY=VALUE pairs are sent as query
+  parameters (e.g. sectigo_auto_renew=false on certs/<config>/<id>).
+
+      $ scmpki read sectigo-vault-pki/configs/demo
+      $ scmpki read -field=leaf_certificate sectigo-vault-pki/certs/demo/ID > cert.pem
+
+Options: -format=table|json|yaml  -field=NAME  -address=URL  -ca-cert=FILE  -tls-skip-verify
+`,
+};
+
+export async function readCommand(argv: string[], term: Terminal): Promise<number> {
+  const parsed = parseCommand(argv, spec, term);
+  if (!parsed) return 0;
+  requirePositionals(parsed, 1, Infinity, spec);
+  const path = sanitizePath(parsed.positionals[0]);
+  const data = await buildRequestData(parsed.positionals.slice(1), term.readStdin);
+  const client = await createClient(parsed, term.env);
+  return reportApiErrors(term, `Error reading ${path}`, async () => {
+    const secret = secretFromResponse(await client.request('GET', path, { query: toQueryParams(data) }), true);
+    if (!secret) {
+      term.stderr.write(`No value found at ${path}\n`);
+      return 2;
+    }
+    return printSecret(term, parsed, secret);
+  });
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+/**
+ * The `scmpki` binary. Client commands are loaded eagerly and kept small so
+ * `scmpki read` starts fast; the server and simulator pull in Koa, LevelDB
+ * and a CA, so they are imported only when asked for.
+ */
+import { readFileSync } from 'node:fs';
+import type { Terminal } from './command-context.js';
+import { deleteCommand } from './commands/delete.js';
+import { listCommand } from './commands/list.js';
+import { loginCommand } from './commands/login.js';
+import { policyWriteCommand } from './commands/policy-write.js';
+import { readCommand } from './commands/read.js';
+import { statusCommand } from './commands/status.js';
+import { tokenCreateCommand } from './commands/token-create.js';
+import { writeCommand } from './commands/write.js';
+import { LocalError } from './local-error.js';
+
+type Command = (argv: string[], term: Terminal) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  read: readCommand,
+  write: writeCommand,
+  list: listCommand,
+  delete: deleteCommand,
+  status: statusCommand,
+  login: loginCommand,
+  'token create': tokenCreateCommand,
+  'policy write': policyWriteCommand,
+};
+
+const USAGE = `Usage: scmpki <command> [args]
+
+A certificate server speaking Vault's HTTP API, issuing from Sectigo Certificate Manager,
+and a vault-style client for it.
+
+Client commands (VAULT_ADDR, VAULT_TOKEN or ~/.vault-token):
+    read            Read data at a path (e.g. a certificate or a config entry)
+    write           Write data to a path (enroll, configs, revoke, ...)
+    list            List keys at a path
+    delete          Delete the entry at a path
+    status          Print seal status and health
+    login           Check a token and store it in ~/.vault-token
+    token create    Create a token with policies
+    policy write    Upload an ACL policy
+
+Other commands:
+    version         Print the version
+    help            Print this text
+
+Run "scmpki <command> -h" for a command's options. See docs/cli.md.
+`;
+
+function version(): string {
+  // Two levels up from both src/cli/main.ts and dist/cli/main.js.
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function runCli(argv: string[], term: Terminal): Promise<number> {
+  const [first = 'help', second, ...rest] = argv;
+  if (['help', '-h', '-help', '--help'].includes(first)) {
+    term.stdout.write(USAGE);
+    return 0;
+  }
+  if (['version', '-v', '-version', '--version'].includes(first)) {
+    term.stdout.write(`scmpki v${version()}\n`);
+    return 0;
+  }
+  const twoWord = second !== undefined ? COMMANDS[`${first} ${second}`] : undefined;
+  const command = twoWord ?? COMMANDS[first];
+  if (!command) {
+    term.stderr.write(`Unknown command: ${[first, second].filter(Boolean).join(' ')}\n\n${USAGE}`);
+    return 1;
+  }
+  const args = twoWord ? rest : argv.slice(1);
+  try {
+    return await command(args, term);
+  } catch (err) {
+    term.stderr.write(err instanceof LocalError ? `${err.message}\n` : `Error: ${(err as Error).message ?? err}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  readStdin,
+});

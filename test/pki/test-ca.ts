@@ -10,6 +10,9 @@ import {
 const crypto = webcrypto as Crypto;
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 
+// Canonical PEM (LF, trailing newline), the form src/pki returns, so tests can compare strings.
+const pem = (cert: X509Certificate) => `${cert.toString('pem').replace(/\r\n/g, '\n').trimEnd()}\n`;
+
 export interface TestCa {
   rootPem: string;
   intermediatePem: string;
@@ -33,8 +36,8 @@ export async function createTestCa(): Promise<TestCa> {
     crypto,
   );
   return {
-    rootPem: root.toString('pem'),
-    intermediatePem: intermediate.toString('pem'),
+    rootPem: pem(root),
+    intermediatePem: pem(intermediate),
     async issue(csrPem, options = {}) {
       const csr = new Pkcs10CertificateRequest(csrPem);
       const leaf: X509Certificate = await X509CertificateGenerator.create(
@@ -43,7 +46,7 @@ export async function createTestCa(): Promise<TestCa> {
           extensions: [new BasicConstraintsExtension(false), ...csr.extensions], ...options },
         crypto,
       );
-      return leaf.toString('pem');
+      return pem(leaf);
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { BatchOp, Storage } from '../storage/storage.js';
 import { NotFoundError } from '../framework/errors.js';
+import { KeyedMutex } from './keyed-mutex.js';
 import type { CertificateRecord } from './record.js';
 
 export interface RecordRef {
@@ -20,7 +21,15 @@ export function recordKey(config: string, id: string): string {
   return `cert/${config}/${id}`;
 }
 
+/** What `update` writes: the changed record(s) and any related operations, in one batch. */
+export interface RecordChange {
+  records: CertificateRecord[];
+  extra?: BatchOp[];
+}
+
 export class RecordStore {
+  private readonly mutex = new KeyedMutex();
+
   constructor(private readonly storage: Storage) {}
 
   get(config: string, id: string): Promise<CertificateRecord | undefined> {
@@ -39,8 +48,24 @@ export class RecordStore {
     return this.storage.batch([...ops, ...extra]);
   }
 
-  putOp(record: CertificateRecord): BatchOp {
-    return { type: 'put', key: recordKey(record.config_name, record.cert_unique_id), value: record };
+  /**
+   * Read-modify-write of one record, serialised with every other `update` of
+   * it in this process. `change` sees the stored record as it is now and
+   * returns what to write (the record itself first), or undefined to leave it.
+   * Resolves to the record as stored afterwards.
+   */
+  update(
+    config: string,
+    id: string,
+    change: (current: CertificateRecord) => RecordChange | undefined | Promise<RecordChange | undefined>,
+  ): Promise<CertificateRecord> {
+    return this.mutex.run(recordKey(config, id), async () => {
+      const current = await this.require(config, id);
+      const result = await change(current);
+      if (!result) return current;
+      await this.save(result.records, result.extra);
+      return result.records.find((r) => r.cert_unique_id === id) ?? current;
+    });
   }
 
   delete(config: string, id: string): Promise<void> {

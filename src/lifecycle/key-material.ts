@@ -1,0 +1,99 @@
+/**
+ * The key and CSR an order is placed with: the caller's, or built here.
+ * Whatever the caller supplies is checked before SCM sees it, because a
+ * mismatch found after ordering costs a certificate.
+ */
+import { createPublicKey } from 'node:crypto';
+import { UserError } from '../framework/errors.js';
+import {
+  assertKeyMatchesCsr,
+  buildCsr,
+  describePublicKey,
+  generateKeyPair,
+  keySpecOf,
+  parseCsr,
+  parseKeySpec,
+  readPrivateKey,
+  type CsrSubject,
+  type KeySpec,
+} from '../pki/index.js';
+import { clientCommonName, subjectAltNamesOf, type EnrollRequest } from './enroll-request.js';
+import type { CertificateType } from './record.js';
+
+export interface KeyMaterial {
+  csr: string;
+  /** Empty when the caller sent only a CSR: scmpki then never holds the key. */
+  privateKey: string;
+  keySpec: KeySpec;
+  /** CN of the request (SSL), or the holder's e-mail (client). */
+  domain: string;
+  subjectAltNames: string[];
+}
+
+function subjectFor(type: CertificateType, req: EnrollRequest): CsrSubject & { commonName: string } {
+  if (type === 'client_cert') {
+    return { commonName: clientCommonName(req), emailAddress: req.sectigo_client_cert_email };
+  }
+  return {
+    commonName: req.sectigo_csr_domain ?? '',
+    emailAddress: req.sectigo_csr_email_address,
+    organization: req.sectigo_csr_organization,
+    organizationalUnit: req.sectigo_csr_organization_unit,
+    locality: req.sectigo_csr_location,
+    state: req.sectigo_csr_state,
+    country: req.sectigo_csr_country,
+  };
+}
+
+function specOfKey(privateKeyPem: string): KeySpec {
+  const spec = keySpecOf(describePublicKey(createPublicKey(readPrivateKey(privateKeyPem))));
+  if (!spec) throw new UserError('sectigo_private_key: unsupported key type (use RSA 2048/3072/4096 or EC P-256/P-384/P-521)');
+  return spec;
+}
+
+export async function prepareKeyMaterial(type: CertificateType, req: EnrollRequest): Promise<KeyMaterial> {
+  const requestedSans = type === 'ssl_cert' ? subjectAltNamesOf(req) : [];
+  if (req.sectigo_csr) {
+    const parsed = await parseCsr(req.sectigo_csr);
+    if (req.sectigo_private_key) assertKeyMatchesCsr(req.sectigo_private_key, parsed.pem);
+    const sans = requestedSans.length > 0 ? requestedSans : parsed.subjectAltNames;
+    return {
+      csr: parsed.pem,
+      privateKey: req.sectigo_private_key ?? '',
+      keySpec: parsed.keySpec,
+      domain: type === 'client_cert' ? (req.sectigo_client_cert_email ?? '') : (parsed.subject.commonName ?? req.sectigo_csr_domain ?? ''),
+      subjectAltNames: sans,
+    };
+  }
+  const subject = subjectFor(type, req);
+  let privateKey: string;
+  let keySpec: KeySpec;
+  if (req.sectigo_private_key) {
+    privateKey = req.sectigo_private_key;
+    keySpec = specOfKey(privateKey);
+  } else {
+    keySpec = parseKeySpec(req.sectigo_csr_key_algo, req.sectigo_csr_key_size);
+    privateKey = (await generateKeyPair(keySpec)).privateKeyPem;
+  }
+  const csrSans = type === 'client_cert' && req.sectigo_client_cert_email ? [req.sectigo_client_cert_email] : requestedSans;
+  const csr = await buildCsr({ subject, subjectAltNames: csrSans, privateKeyPem: privateKey });
+  return {
+    csr,
+    privateKey,
+    keySpec,
+    domain: type === 'client_cert' ? (req.sectigo_client_cert_email ?? '') : subject.commonName,
+    subjectAltNames: requestedSans,
+  };
+}
+
+/** A fresh key of the same kind and a CSR with the old CSR's subject, for renew with a new key. */
+export async function freshKeyForCsr(oldCsrPem: string): Promise<{ csr: string; privateKey: string }> {
+  const old = await parseCsr(oldCsrPem, 'csr');
+  const { privateKeyPem } = await generateKeyPair(old.keySpec);
+  const csr = await buildCsr({
+    subject: { ...old.subject, commonName: old.subject.commonName ?? old.subjectAltNames[0] ?? '' },
+    subjectAltNames: old.subjectAltNames,
+    privateKeyPem,
+  });
+  return { csr, privateKey: privateKeyPem };
+}

@@ -12,7 +12,7 @@ import type { CollectErrorClassifier, ScmOrders } from './scm-orders.js';
 export const UNREADABLE_CERTIFICATE_CODE = -90002;
 
 export type CollectOutcome =
-  | { kind: 'issued'; body: string | Buffer }
+  | { kind: 'issued'; body: string }
   | { kind: 'pending'; fault?: ScmFault }
   | { kind: 'failed'; fault: ScmFault };
 
@@ -34,7 +34,7 @@ function faultOf(error: unknown): ScmFault {
  * An empty 200 body counts as "not ready" (some SCM front ends send one).
  */
 export async function collectUntilIssued(
-  attempt: () => Promise<string | Buffer>,
+  attempt: () => Promise<string>,
   classify: CollectErrorClassifier,
   timing: CollectTiming,
 ): Promise<CollectOutcome> {
@@ -43,7 +43,7 @@ export async function collectUntilIssued(
     let pendingFault: ScmFault | undefined;
     try {
       const body = await attempt();
-      if (body.length > 0 && !(typeof body === 'string' && body.trim() === '')) return { kind: 'issued', body };
+      if (body.trim() !== '') return { kind: 'issued', body };
     } catch (error) {
       const verdict = error instanceof ScmError ? classify(error) : 'failed';
       if (verdict === 'failed') return { kind: 'failed', fault: faultOf(error) };
@@ -59,9 +59,8 @@ export async function collectUntilIssued(
   }
 }
 
-export function collectAttempt(orders: ScmOrders, record: CertificateRecord): () => Promise<string | Buffer> {
-  const scmId = (record.certificate_type === 'ssl_cert' ? record.ssl_id : record.order_number) as number;
-  return () => orders.collect(record.certificate_type, scmId, record.ssl_format);
+export function collectAttempt(orders: ScmOrders, record: CertificateRecord): () => Promise<string> {
+  return () => orders.collect(record);
 }
 
 /** The collect format of a record: SSL as requested; client certificates come as SCM's default PKCS#7. */
@@ -107,10 +106,9 @@ export function recordAfterCollect(
     return { ...withState(record, 'ErrorCode', fault), last_error: fault };
   }
   const parsed = parseCertificate(leaf);
-  const certificate = Buffer.isBuffer(outcome.body) ? outcome.body.toString('base64') : outcome.body;
   return {
     ...withState(record, 'Issued'),
-    certificate,
+    certificate: outcome.body,
     leaf_certificate: parsed.pem,
     ca_chain: chain,
     serial_number: parsed.serialNumber,

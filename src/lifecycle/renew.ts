@@ -47,8 +47,7 @@ async function renewOnce(
   const { sectigo_cm_uri: uri } = await lifecycle.deps.loadConfig(config);
   const orders = await lifecycle.deps.ordersFor(config);
   const fresh = options.newKey ? await freshKeyForCsr(old.csr) : undefined;
-  const scmId = (type === 'ssl_cert' ? old.ssl_id : old.order_number) as number;
-  const placed = await orders.renew(type, scmId, fresh?.csr);
+  const placed = await orders.renew(old, fresh?.csr);
 
   const newId = certUniqueId(placed.scmId, uri);
   const renewed: CertificateRecord = withState(

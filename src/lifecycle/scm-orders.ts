@@ -1,9 +1,11 @@
 /**
  * The SCM operations the lifecycle needs, in its own terms: one shape for SSL
  * and client certificates, so enroll, collect and renew are written once.
- * `scmOrdersFor` (src/engine/scm-clients.ts) adapts the SCM client to it.
  */
-import type { CertificateType } from './record.js';
+import { UserError } from '../framework/errors.js';
+import { parseCollectFormat } from '../pki/index.js';
+import type { ScmClient, SmimeEnrollRequest, SslEnrollRequest } from '../scm/index.js';
+import type { CertificateRecord, CertificateType } from './record.js';
 
 export interface PlacedOrder {
   /** sslId (SSL) or orderNumber (client). */
@@ -12,13 +14,54 @@ export interface PlacedOrder {
   backendCertId?: string;
 }
 
+/** What identifies an order at SCM. */
+export type OrderRef = Pick<CertificateRecord, 'certificate_type' | 'ssl_id' | 'order_number' | 'backend_cert_id' | 'ssl_format'>;
+
 export interface ScmOrders {
   enroll(type: CertificateType, body: Record<string, unknown>): Promise<PlacedOrder>;
-  /** The collect body; a Buffer only for the binary `bin` format. */
-  collect(type: CertificateType, scmId: number, format: string | undefined): Promise<string | Buffer>;
-  /** SSL: renewById (a fresh CSR optional); client: renew by order number. */
-  renew(type: CertificateType, scmId: number, csr?: string): Promise<PlacedOrder>;
+  /** The collect body: PEM text, or base64 of the DER for `bin`. */
+  collect(ref: OrderRef): Promise<string>;
+  /** SSL: renewById (a fresh CSR optional); client: renew by order. */
+  renew(ref: OrderRef, csr?: string): Promise<PlacedOrder>;
 }
 
 /** Is a collect failure "not issued yet" (keep polling) or SCM's final word? */
 export type CollectErrorClassifier = (error: unknown) => 'pending' | 'failed';
+
+/** S/MIME calls take the backend id; records written before it was known have only the order number. */
+function backendIdOf(ref: OrderRef): string {
+  return ref.backend_cert_id ?? String(ref.order_number);
+}
+
+export function scmOrdersFor(client: ScmClient): ScmOrders {
+  return {
+    async enroll(type, body) {
+      if (type === 'ssl_cert') {
+        const placed = await client.enrollSsl(body as unknown as SslEnrollRequest);
+        return { scmId: placed.sslId, renewId: placed.renewId };
+      }
+      const placed = await client.enrollSmime(body as unknown as SmimeEnrollRequest);
+      return { scmId: placed.orderNumber, backendCertId: placed.backendCertId };
+    },
+    collect(ref) {
+      if (ref.certificate_type === 'ssl_cert') {
+        return client.collectSsl(ref.ssl_id as number, parseCollectFormat(ref.ssl_format ?? 'base64'));
+      }
+      return client.collectSmime(backendIdOf(ref));
+    },
+    async renew(ref, csr) {
+      if (ref.certificate_type === 'client_cert') {
+        const placed = await client.renewSmime(backendIdOf(ref));
+        return { scmId: placed.orderNumber, backendCertId: placed.backendCertId };
+      }
+      const placed = await client.renewSslById(ref.ssl_id as number, csr ? { csr } : {});
+      if (placed.sslId === null) {
+        throw new UserError(
+          `SCM renewed certificate ${ref.ssl_id} but did not say the new certificate's id; import it with fetch once you know it`,
+          502,
+        );
+      }
+      return { scmId: placed.sslId };
+    },
+  };
+}

@@ -78,7 +78,8 @@ export function readPrivateKey(pem: string, field = 'sectigo_private_key'): KeyO
       `${field}: not a PEM private key (perhaps a file path was passed instead of its contents?)`,
     );
   }
-  if (text.includes('ENCRYPTED') || text.includes('Proc-Type: 4,ENCRYPTED')) {
+  // PKCS#8 says so in its label, legacy PKCS#1/SEC1 in a Proc-Type header.
+  if (text.includes('ENCRYPTED')) {
     throw new UserError(`${field}: encrypted private keys are not supported; supply the key unencrypted`);
   }
   try {

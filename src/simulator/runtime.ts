@@ -1,0 +1,82 @@
+/**
+ * The parts every route module needs, and the one way SCM endpoints are
+ * mounted: count the call, let fault injection have its say, authenticate,
+ * run the handler, persist.
+ */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { authenticate, type Credentials, type TokenStore } from './auth.js';
+import type { CertificateAuthority } from './ca.js';
+import type { FaultInjector } from './faults.js';
+import type { Issuer } from './issuance.js';
+import { scm } from './scm-reply.js';
+import type { SimulatorState } from './state.js';
+
+export interface SimulatorRuntime {
+  state: SimulatorState;
+  ca: CertificateAuthority;
+  issuer: Issuer;
+  credentials: Credentials;
+  tokens: TokenStore;
+  faults: FaultInjector;
+  counters: Map<string, number>;
+  persist(): Promise<void>;
+}
+
+export type ScmHandler = (ctx: Context) => Promise<void> | void;
+
+type Method = 'get' | 'post' | 'put' | 'delete';
+
+export function mountScm(
+  router: Router,
+  runtime: SimulatorRuntime,
+  method: Method,
+  path: string | string[],
+  endpoint: string,
+  handler: ScmHandler,
+  { authenticated = true } = {},
+): void {
+  router[method](path, async (ctx) => {
+    runtime.counters.set(endpoint, (runtime.counters.get(endpoint) ?? 0) + 1);
+    if (await runtime.faults.apply(ctx, endpoint)) return;
+    if (authenticated) authenticate(ctx, runtime.credentials, runtime.tokens);
+    try {
+      await handler(ctx);
+    } finally {
+      // Lazy issuance can change state on a GET, so every call may need saving.
+      await runtime.persist();
+    }
+  });
+}
+
+export function rawBody(ctx: Context): string {
+  return (ctx.state as { rawBody?: string }).rawBody ?? '';
+}
+
+/**
+ * The request's JSON. SCM (Spring) takes a body whatever its Content-Type;
+ * clients send nothing, `""` or `{}` where no body is needed (renewById).
+ */
+export function jsonBody(ctx: Context): Record<string, unknown> {
+  const text = rawBody(ctx).trim();
+  if (text === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw scm.malformedBody();
+  }
+  if (parsed === null || parsed === '') return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw scm.malformedBody();
+  return parsed as Record<string, unknown>;
+}
+
+/** The same endpoint under several API versions, e.g. `ssl/v1` and its `ssl/v2` mirror. */
+export function versioned(service: string, versions: string[], suffix: string): string[] {
+  return versions.map((version) => `/api/${service}/${version}${suffix}`);
+}
+
+/** `{sslId}`-style path params: SCM's ids are positive integers. */
+export function intParam(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
+}

@@ -38,7 +38,7 @@ t.test('SSL reads: types, custom fields, details, list', async (t) => {
   t.same(await client.getSsl(54), details);
 
   expectCall(log, 'GET', '/api/ssl/v1?size=2&position=4&commonName=ccmqa.com&status=Issued', 200, [{ sslId: 58, commonName: 'ccmqa.com' }], {
-    'X-Total-Count': '7',
+    headers: { 'X-Total-Count': '7' },
   });
   t.same(await client.listSsl({ size: 2, position: 4, commonName: 'ccmqa.com', status: 'Issued' }), {
     items: [{ sslId: 58, commonName: 'ccmqa.com' }],
@@ -100,9 +100,9 @@ t.test('SSL collect asks for the format as a query parameter and returns the bod
   const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
   const octet = { 'Content-Type': 'application/octet-stream;charset=UTF-8', 'Content-Disposition': 'attachment; filename="test.cert"' };
 
-  expectCall(log, 'GET', '/api/ssl/v1/collect/55?format=x509CO', 200, pem, octet);
+  expectCall(log, 'GET', '/api/ssl/v1/collect/55?format=x509CO', 200, pem, { headers: octet });
   t.equal(await client.collectSsl(55, 'x509CO'), pem);
-  expectCall(log, 'GET', '/api/ssl/v1/collect/55?format=base64', 200, '-----BEGIN PKCS7-----\nMIIC\n-----END PKCS7-----\n', octet);
+  expectCall(log, 'GET', '/api/ssl/v1/collect/55?format=base64', 200, '-----BEGIN PKCS7-----\nMIIC\n-----END PKCS7-----\n', { headers: octet });
   t.match(await client.collectSsl(55), /BEGIN PKCS7/, 'default format is base64 (PKCS#7 PEM)');
 
   const der = Buffer.from([0x30, 0x82, 0x01, 0x00, 0xff, 0x00]);

@@ -40,8 +40,8 @@ export function scmClient(overrides: Partial<ScmClientOptions> = {}): ScmClient 
 }
 
 /**
- * Answers `method path` once with `status`/`body`/`headers` and records the
- * request into `log`.
+ * Answers `method path` once with `status`/`body`/`headers` (after `delayMs`)
+ * and records the request into `log`.
  */
 export function expectCall(
   log: RecordedRequest[],
@@ -49,11 +49,12 @@ export function expectCall(
   path: string | RegExp,
   status: number,
   body: string | object = '',
-  headers: Record<string, string> = {},
+  { headers = {}, delayMs = 0 }: { headers?: Record<string, string>; delayMs?: number } = {},
 ): nock.Scope {
   // nock 15 hands the reply function the request as a Fetch API Request.
   return nock(SCM_ORIGIN)
     .intercept(path, method)
+    .delay(delayMs)
     .reply(async (request: Request) => {
       const url = new URL(request.url);
       log.push({

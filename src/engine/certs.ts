@@ -1,0 +1,57 @@
+import { definePath } from '../framework/path.js';
+import { collectFields, renewPolicyFields } from '../lifecycle/enroll-request.js';
+import { readCertificate } from '../lifecycle/read.js';
+import { currentStatus, daysLeft } from '../lifecycle/record.js';
+import { recordData, type LifecycleContext } from './lifecycle-context.js';
+
+export const certPath = definePath<LifecycleContext>({
+  pattern: 'certs/:config/:id',
+  synopsis: 'Read a certificate (collecting and auto-renewing as needed), or delete its local record',
+  help: `**read** returns the stored record. If SCM still owes the certificate (\`Applied\`,
+\`TimedoutStateSaved\`, or \`ErrorCode\` after you fixed the cause at SCM) it is collected first.
+If the record is \`Issued\`, auto-renew is on and the certificate is within \`sectigo_expiry_window\` days of
+expiry (or expired), it is renewed at SCM and the **new** record is returned with a warning; concurrent reads
+share one renewal. Reading a renewed id returns the newest certificate of its chain.
+\`sectigo_auto_renew\` and \`sectigo_expiry_window\` in the query override the record's own settings.
+
+**delete** removes the local record only; SCM is not called and the certificate stays valid.`,
+  fields: { ...collectFields, ...renewPolicyFields },
+  operations: {
+    read: async (req, ctx) => {
+      const { record, warnings } = await readCertificate(ctx.lifecycle, req.params.config, req.params.id, {
+        ...req.data,
+        signal: req.signal,
+      });
+      return { data: recordData(record), warnings };
+    },
+    delete: async (req, ctx) => {
+      await ctx.lifecycle.records.require(req.params.config, req.params.id);
+      await ctx.lifecycle.records.delete(req.params.config, req.params.id);
+    },
+  },
+});
+
+export const certListPath = definePath<LifecycleContext>({
+  pattern: 'certs/:config',
+  synopsis: 'List the certificates stored under a config entry',
+  help: `Lists the \`cert_unique_id\`s stored under the config entry. \`key_info\` gives, per id, the domain,
+the current status, \`not_after\` and the days left, as Vault's \`-detailed\` listings do.`,
+  fields: {},
+  operations: {
+    list: async (req, ctx) => {
+      const keys = await ctx.lifecycle.records.list(req.params.config);
+      const key_info: Record<string, unknown> = {};
+      for (const id of keys) {
+        const record = await ctx.lifecycle.records.get(req.params.config, id);
+        if (!record) continue;
+        key_info[id] = {
+          domain: record.domain,
+          status: currentStatus(record) ?? '',
+          not_after: record.not_after,
+          days_left: daysLeft(record) ?? null,
+        };
+      }
+      return { data: { keys, key_info } };
+    },
+  },
+});

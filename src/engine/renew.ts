@@ -1,0 +1,27 @@
+import { definePath } from '../framework/path.js';
+import { collectFields } from '../lifecycle/enroll-request.js';
+import { renewCertificate } from '../lifecycle/renew.js';
+import { recordData, type LifecycleContext } from './lifecycle-context.js';
+
+export const renewPath = definePath<LifecycleContext>({
+  pattern: 'renew/:config/:id',
+  synopsis: 'Renew a certificate at SCM now',
+  help: `Renews at SCM whatever the expiry date (SSL: \`renewById\`; client: renew by order number), stores the new
+record (\`renewed_from\`), marks the old one \`Renewed\` (\`renewed_to\`) and collects the new certificate as
+enroll does. SCM reuses the original CSR and key unless \`sectigo_renew_new_key=true\` (SSL only), which sends a
+fresh CSR for a new key of the same kind. The old certificate is not revoked.`,
+  fields: {
+    sectigo_renew_new_key: { type: 'boolean', description: 'Send a fresh CSR with a new key (SSL only; default false)' },
+    ...collectFields,
+  },
+  operations: {
+    update: async (req, ctx) => {
+      const { record, warnings } = await renewCertificate(ctx.lifecycle, req.params.config, req.params.id, {
+        ...req.data,
+        newKey: req.data.sectigo_renew_new_key === true,
+        signal: req.signal,
+      });
+      return { data: recordData(record), warnings };
+    },
+  },
+});

@@ -1,0 +1,115 @@
+/**
+ * Test helpers for the simulator: CSRs made with @peculiar/x509 + WebCrypto,
+ * a started simulator that closes with the test, plain fetch calls with SCM's
+ * auth headers, and `openssl verify` of an issued chain.
+ */
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as x509 from '@peculiar/x509';
+import type { Test } from 'tap';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+
+x509.cryptoProvider.set(globalThis.crypto);
+
+export type KeySpec = { kind: 'RSA'; bits: number } | { kind: 'EC'; curve: 'P-256' | 'P-384' | 'P-521' };
+
+export async function makeCsr(
+  spec: KeySpec = { kind: 'EC', curve: 'P-256' },
+  { name = 'CN=app.example.com, O=Example, C=DE', dnsNames = [] as string[] } = {},
+): Promise<string> {
+  const algorithm =
+    spec.kind === 'RSA'
+      ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: spec.bits }
+      : { name: 'ECDSA', namedCurve: spec.curve, hash: 'SHA-256' };
+  const keys = (await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+    name,
+    keys,
+    signingAlgorithm: algorithm,
+    extensions: dnsNames.length
+      ? [new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: 'dns' as const, value })))]
+      : [],
+  });
+  return csr.toString('pem');
+}
+
+export async function simulator(t: Test, options: SimulatorOptions = {}): Promise<Simulator> {
+  const sim = await startSimulator({ issueDelayMs: 0, ...options });
+  t.teardown(() => sim.close());
+  return sim;
+}
+
+export const AUTH = { login: 'demo', password: 'demo', customerUri: 'demo' };
+
+export interface ScmAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+export async function scmCall(
+  sim: Simulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = AUTH,
+): Promise<ScmAnswer> {
+  const response = await fetch(`${sim.url}${path}`, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json;charset=UTF-8' }) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+/** Enrolls on the default org with profile 2001 for 365 days and waits until collectable. */
+export async function enrollIssued(sim: Simulator, csr?: string, extra: Record<string, unknown> = {}) {
+  const answer = await scmCall(sim, 'POST', '/api/ssl/v1/enroll', {
+    orgId: sim.orgId,
+    certType: 2001,
+    term: 365,
+    csr: csr ?? (await makeCsr()),
+    ...extra,
+  });
+  if (answer.status !== 200) throw new Error(`enroll failed: ${answer.status} ${answer.text}`);
+  return answer.json as { sslId: number; renewId: string };
+}
+
+export function pemBlocks(text: string): x509.X509Certificate[] {
+  return (text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? []).map(
+    (pem) => new x509.X509Certificate(pem),
+  );
+}
+
+/** The real openssl binary: leaf against the simulator's root, intermediate untrusted. */
+export async function opensslVerify(sim: Simulator, leafPem: string): Promise<{ code: number; output: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'scmpki-sim-verify-'));
+  try {
+    await writeFile(join(dir, 'root.pem'), sim.caChainPem.root);
+    await writeFile(join(dir, 'intermediate.pem'), sim.caChainPem.intermediate);
+    await writeFile(join(dir, 'leaf.pem'), leafPem);
+    return await new Promise((resolve, reject) => {
+      const child = spawn('openssl', ['verify', '-CAfile', 'root.pem', '-untrusted', 'intermediate.pem', 'leaf.pem'], {
+        cwd: dir,
+      });
+      let output = '';
+      child.stdout.on('data', (c) => (output += c));
+      child.stderr.on('data', (c) => (output += c));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, output }));
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ScmError } from '../scm/errors.js';
 import { CollectedBodyError, certificateMatchesKey, decodeCollected, parseCertificate } from '../pki/index.js';
-import { KEY_MISMATCH_CODE, withState, type CertificateRecord, type ScmFault } from './record.js';
+import { KEY_MISMATCH_CODE, expectedPrivateKey, withReplacementPromoted, withState, type CertificateRecord, type ScmFault } from './record.js';
 import type { CollectErrorClassifier, ScmOrders } from './scm-orders.js';
 
 /** Collect answered 200 but the body holds no usable certificate. scmpki's own code, like KEY_MISMATCH_CODE. */
@@ -101,13 +101,14 @@ export function recordAfterCollect(
   }
   // The plugin family's worst failure was handing out a certificate with a
   // key it does not belong to (Venafi #97); check before anyone can read it.
-  if (record.private_key && !certificateMatchesKey(leaf, record.private_key)) {
+  const expectedKey = expectedPrivateKey(record);
+  if (expectedKey && !certificateMatchesKey(leaf, expectedKey)) {
     const fault = { code: KEY_MISMATCH_CODE, description: 'the certificate SCM returned does not match the stored private key' };
     return { ...withState(record, 'ErrorCode', fault), last_error: fault };
   }
   const parsed = parseCertificate(leaf);
   return {
-    ...withState(record, 'Issued'),
+    ...withState(withReplacementPromoted(record), 'Issued'),
     certificate: outcome.body,
     leaf_certificate: parsed.pem,
     ca_chain: chain,

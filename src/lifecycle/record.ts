@@ -33,6 +33,20 @@ export interface ScmFault {
   description: string;
 }
 
+/**
+ * A replace in progress: the new key and CSR, stored before SCM is asked so a
+ * crash after SCM accepted loses nothing. The record's own key and
+ * certificate stay the old, matching pair until the new certificate is
+ * collected; then these become the record's (withReplacementPromoted).
+ */
+export interface PendingReplacement {
+  csr: string;
+  /** Empty when the caller sent only a CSR. */
+  private_key: string;
+  /** RFC 3339 UTC. */
+  requested_at: string;
+}
+
 export interface CertificateRecord {
   cert_unique_id: string;
   config_name: string;
@@ -64,6 +78,7 @@ export interface CertificateRecord {
   renewed_from: string | null;
   renewed_to: string | null;
   last_error: ScmFault | null;
+  pending_replacement?: PendingReplacement;
   /** Append-only history, oldest first. */
   state: StateEntry[];
 }
@@ -99,6 +114,18 @@ export function withState(
   const entry: StateEntry = { status, time_stamp: now.toISOString() };
   if (fault) Object.assign(entry, { code: fault.code, description: fault.description });
   return { ...record, state: [...record.state, entry] };
+}
+
+/** The key a collected certificate must match: a pending replacement's, else the record's. */
+export function expectedPrivateKey(record: CertificateRecord): string {
+  return record.pending_replacement ? record.pending_replacement.private_key : record.private_key;
+}
+
+/** Once the replacement certificate is issued, its key and CSR become the record's and the old ones go. */
+export function withReplacementPromoted(record: CertificateRecord): CertificateRecord {
+  if (!record.pending_replacement) return record;
+  const { pending_replacement: replacement, ...rest } = record;
+  return { ...rest, private_key: replacement.private_key, csr: replacement.csr };
 }
 
 /**

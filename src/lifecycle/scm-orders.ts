@@ -4,7 +4,7 @@
  */
 import { UserError } from '../framework/errors.js';
 import { parseCollectFormat } from '../pki/index.js';
-import type { ScmClient, SmimeEnrollRequest, SslEnrollRequest } from '../scm/index.js';
+import type { CertProfile, RevokeRequest, ScmClient, SmimeEnrollRequest, SslDetails, SslEnrollRequest } from '../scm/index.js';
 import type { CertificateRecord, CertificateType } from './record.js';
 
 export interface PlacedOrder {
@@ -23,6 +23,25 @@ export interface ScmOrders {
   collect(ref: OrderRef): Promise<string>;
   /** SSL: renewById (a fresh CSR optional); client: renew by order. */
   renew(ref: OrderRef, csr?: string): Promise<PlacedOrder>;
+  /** SSL: revoke by sslId; client: revoke by order. */
+  revoke(ref: OrderRef, request: RevokeRequest): Promise<void>;
+  /** SSL: replace by sslId; client: replace by order. SCM re-issues under the same id. */
+  replace(ref: OrderRef, request: ReplaceOrder): Promise<void>;
+  /** SSL only: `GET /ssl/v1/{sslId}` (SCM has no S/MIME lookup by order number). */
+  sslDetails(sslId: number): Promise<SslDetails>;
+  /** The family's certificate profiles (`types`), optionally those one organization may use. */
+  profiles(type: CertificateType, orgId?: number): Promise<CertProfile[]>;
+}
+
+export interface ReplaceOrder {
+  csr: string;
+  reason: string;
+  /** SSL only. */
+  commonName?: string;
+  /** SSL only. */
+  subjectAlternativeNames?: string[];
+  /** Client only: revoke the old certificate as part of the replace. */
+  revoke?: boolean;
 }
 
 /** Is a collect failure "not issued yet" (keep polling) or SCM's final word? */
@@ -62,6 +81,27 @@ export function scmOrdersFor(client: ScmClient): ScmOrders {
         );
       }
       return { scmId: placed.sslId };
+    },
+    revoke(ref, request) {
+      if (ref.certificate_type === 'client_cert') return client.revokeSmime(backendIdOf(ref), request);
+      return client.revokeSsl(ref.ssl_id as number, request);
+    },
+    replace(ref, { csr, reason, commonName, subjectAlternativeNames, revoke }) {
+      if (ref.certificate_type === 'client_cert') {
+        return client.replaceSmime(backendIdOf(ref), revoke === undefined ? { csr, reason } : { csr, reason, revoke });
+      }
+      return client.replaceSsl(ref.ssl_id as number, {
+        csr,
+        reason,
+        ...(commonName && { commonName }),
+        ...(subjectAlternativeNames && subjectAlternativeNames.length > 0 && { subjectAlternativeNames }),
+      });
+    },
+    sslDetails(sslId) {
+      return client.getSsl(sslId);
+    },
+    profiles(type, orgId) {
+      return type === 'ssl_cert' ? client.listSslTypes(orgId) : client.listSmimeTypes(orgId);
     },
   };
 }

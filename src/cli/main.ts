@@ -29,6 +29,11 @@ const COMMANDS: Record<string, Command> = {
   'policy write': policyWriteCommand,
 };
 
+/** Long-running services, imported on demand. */
+const SERVICES: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  'scm-simulator': async () => (await import('../simulator/command.js')).runSimulatorCommand,
+};
+
 const USAGE = `Usage: scmpki <command> [args]
 
 A certificate server speaking Vault's HTTP API, issuing from Sectigo Certificate Manager,
@@ -45,6 +50,7 @@ Client commands (VAULT_ADDR, VAULT_TOKEN or ~/.vault-token):
     policy write    Upload an ACL policy
 
 Other commands:
+    scm-simulator   Run the Sectigo Certificate Manager simulator
     version         Print the version
     help            Print this text
 
@@ -73,6 +79,8 @@ export async function runCli(argv: string[], term: Terminal): Promise<number> {
     term.stdout.write(`scmpki v${version()}\n`);
     return 0;
   }
+  const service = SERVICES[first];
+  if (service) return (await service())(argv.slice(1));
   const twoWord = second !== undefined ? COMMANDS[`${first} ${second}`] : undefined;
   const command = twoWord ?? COMMANDS[first];
   if (!command) {

@@ -1,0 +1,96 @@
+/**
+ * Replace (SPEC §4.6): SCM re-issues the certificate under the same id for a
+ * new CSR. The order of writes is what keeps it safe:
+ *   1. the new key and CSR are stored as `pending_replacement` (the record's
+ *      key and certificate stay the old, matching pair);
+ *   2. SCM is asked to replace;
+ *   3. `Replaced` is appended, and the certificate is collected as after an
+ *      enroll; when it is issued the new key becomes the record's.
+ * A crash or lost answer after 2 leaves the new key stored, and a retried
+ * replace reuses it, so whatever SCM issues can still be used.
+ */
+import { ScmError } from '../scm/errors.js';
+import { UserError } from '../framework/errors.js';
+import { splitSubjectAltNames } from '../pki/index.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { checkAgainstProfile } from './profile-check.js';
+import { replacementKey, type ReplacementKeyRequest } from './replacement-key.js';
+import { scmRefusal } from './scm-refusal.js';
+import { withState, type CertificateRecord, type PendingReplacement } from './record.js';
+import type { EnrollRequest } from './enroll-request.js';
+import type { CertificateLifecycle, CollectRequest, LifecycleResult } from './lifecycle.js';
+
+/** SCM requires a reason (1..512 characters); the plugin's replace JSON may omit it. */
+export const DEFAULT_REPLACE_REASON = 'Replaced through scmpki';
+
+export interface ReplaceOptions extends ReplacementKeyRequest, CollectRequest {
+  sectigo_replace_reason?: string;
+  /** Profile to check the new key against (the plugin's rule: only when given). */
+  sectigo_ssl_cert_type?: number;
+  sectigo_client_cert_type?: number;
+  /** Client certificates: SCM revokes the old certificate as part of the replace. */
+  sectigo_client_cert_revoke_on_replace?: boolean;
+}
+
+/** Two replaces of one record must not interleave their three writes. */
+const replaceMutex = new KeyedMutex();
+
+export async function replaceCertificate(
+  lifecycle: CertificateLifecycle,
+  config: string,
+  id: string,
+  options: ReplaceOptions = {},
+): Promise<LifecycleResult> {
+  await replaceMutex.run(`${config}/${id}`, () => requestReplacement(lifecycle, config, id, options));
+  const record = await lifecycle.collect(config, id, lifecycle.timing(options));
+  return { record, warnings: lifecycle.pendingWarnings(record, options) };
+}
+
+async function requestReplacement(lifecycle: CertificateLifecycle, config: string, id: string, options: ReplaceOptions): Promise<void> {
+  const record = await lifecycle.records.require(config, id);
+  const type = record.certificate_type;
+  if (type === 'client_cert' && (options.sectigo_ssl_cert_common_name || options.sectigo_ssl_cert_subject_alt_names)) {
+    throw new UserError('sectigo_ssl_cert_common_name, sectigo_ssl_cert_subject_alt_names: only for ssl_cert records');
+  }
+  const key = await replacementKey(record, options);
+  await checkAgainstProfile(lifecycle.deps.storage, config, type, profileRequest(options), key.keySpec);
+
+  const pending: PendingReplacement = { csr: key.csr, private_key: key.privateKey, requested_at: new Date().toISOString() };
+  await lifecycle.records.update(config, id, (current) => ({ records: [{ ...current, pending_replacement: pending }] }));
+
+  const orders = await lifecycle.deps.ordersFor(config);
+  const sans = splitSubjectAltNames(options.sectigo_ssl_cert_subject_alt_names);
+  try {
+    await orders.replace(record, {
+      csr: key.csr,
+      reason: options.sectigo_replace_reason?.trim() || DEFAULT_REPLACE_REASON,
+      commonName: options.sectigo_ssl_cert_common_name?.trim() || undefined,
+      subjectAlternativeNames: sans.length > 0 ? sans : undefined,
+      revoke: type === 'client_cert' ? options.sectigo_client_cert_revoke_on_replace : undefined,
+    });
+  } catch (error) {
+    const refusal = scmRefusal(error);
+    if (!refusal) {
+      // SCM may have replaced after all: keep the new key; a retry reuses it.
+      lifecycle.deps.logger.warn(
+        { config, cert_unique_id: id, err: error instanceof ScmError ? error.message : error },
+        'replace outcome unknown; the new key is kept as pending_replacement',
+      );
+      throw error;
+    }
+    // SCM said no, so nothing changed there: drop our half of it.
+    await lifecycle.records.update(config, id, (current) => {
+      if (current.pending_replacement?.requested_at !== pending.requested_at) return undefined;
+      const { pending_replacement: _dropped, ...rest } = current;
+      return { records: [rest as CertificateRecord] };
+    });
+    throw refusal;
+  }
+  await lifecycle.records.update(config, id, (current) => ({ records: [{ ...withState(current, 'Replaced'), last_error: null }] }));
+  lifecycle.deps.logger.info({ config, cert_unique_id: id }, 'certificate replace requested at SCM');
+}
+
+/** checkAgainstProfile reads the profile id from the enroll field names; a replace carries no validity. */
+function profileRequest(options: ReplaceOptions): EnrollRequest {
+  return { sectigo_ssl_cert_type: options.sectigo_ssl_cert_type, sectigo_client_cert_type: options.sectigo_client_cert_type } as EnrollRequest;
+}

@@ -1,0 +1,79 @@
+/**
+ * The key and CSR a replace sends: the caller's CSR (and key), or a new key
+ * with the old CSR's subject, where a new common name and SANs may be asked
+ * for. A new key of another kind may be asked for too (after a key
+ * compromise, a move from RSA to EC is common).
+ */
+import { createPublicKey } from 'node:crypto';
+import { UserError } from '../framework/errors.js';
+import {
+  assertKeyMatchesCsr,
+  buildCsr,
+  describeKeySpec,
+  describePublicKey,
+  generateKeyPair,
+  keySpecOf,
+  parseCsr,
+  parseKeySpec,
+  readPrivateKey,
+  splitSubjectAltNames,
+  type KeySpec,
+} from '../pki/index.js';
+import type { CertificateRecord } from './record.js';
+
+export interface ReplacementKeyRequest {
+  sectigo_csr?: string;
+  sectigo_private_key?: string;
+  sectigo_csr_key_algo?: string;
+  sectigo_csr_key_size?: string | number;
+  sectigo_ssl_cert_common_name?: string;
+  sectigo_ssl_cert_subject_alt_names?: string | string[];
+}
+
+export interface ReplacementKey {
+  csr: string;
+  /** Empty when the caller sent only a CSR. */
+  privateKey: string;
+  keySpec: KeySpec;
+}
+
+function specOf(privateKeyPem: string): KeySpec | undefined {
+  return keySpecOf(describePublicKey(createPublicKey(readPrivateKey(privateKeyPem))));
+}
+
+async function keyFor(record: CertificateRecord, req: ReplacementKeyRequest, oldSpec: KeySpec): Promise<{ pem: string; spec: KeySpec }> {
+  if (req.sectigo_private_key) {
+    const spec = specOf(req.sectigo_private_key);
+    if (!spec) throw new UserError('sectigo_private_key: unsupported key type (use RSA 2048/3072/4096 or EC P-256/P-384/P-521)');
+    return { pem: req.sectigo_private_key, spec };
+  }
+  const asked = req.sectigo_csr_key_algo !== undefined || req.sectigo_csr_key_size !== undefined;
+  const spec = asked ? parseKeySpec(req.sectigo_csr_key_algo ?? oldSpec.algorithm, req.sectigo_csr_key_size) : oldSpec;
+  // A replace retried after SCM's answer was lost reuses the stored new key, so
+  // whatever SCM issues for the first attempt still has its key here.
+  const pending = record.pending_replacement?.private_key;
+  const pendingSpec = pending ? specOf(pending) : undefined;
+  if (pending && pendingSpec && describeKeySpec(pendingSpec) === describeKeySpec(spec)) return { pem: pending, spec };
+  return { pem: (await generateKeyPair(spec)).privateKeyPem, spec };
+}
+
+export async function replacementKey(record: CertificateRecord, req: ReplacementKeyRequest): Promise<ReplacementKey> {
+  if (req.sectigo_csr) {
+    const parsed = await parseCsr(req.sectigo_csr);
+    if (req.sectigo_private_key) assertKeyMatchesCsr(req.sectigo_private_key, parsed.pem);
+    return { csr: parsed.pem, privateKey: req.sectigo_private_key ?? '', keySpec: parsed.keySpec };
+  }
+  if (!record.csr) {
+    throw new UserError('sectigo_csr: this record has no CSR to take the subject from (it was fetched from SCM); send sectigo_csr');
+  }
+  const old = await parseCsr(record.csr, 'csr');
+  const key = await keyFor(record, req, old.keySpec);
+  const askedSans = splitSubjectAltNames(req.sectigo_ssl_cert_subject_alt_names);
+  const commonName = req.sectigo_ssl_cert_common_name?.trim() || old.subject.commonName || old.subjectAltNames[0] || '';
+  const csr = await buildCsr({
+    subject: { ...old.subject, commonName },
+    subjectAltNames: askedSans.length > 0 ? askedSans : old.subjectAltNames,
+    privateKeyPem: key.pem,
+  });
+  return { csr, privateKey: key.pem, keySpec: key.spec };
+}

@@ -1,0 +1,114 @@
+/**
+ * A real SCM simulator over HTTP, a real LevelDB in a temp dir, and the
+ * certificate lifecycle wired exactly as the server wires it. Config entries
+ * live in storage under config/<name>, as the configs path stores them.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { openStorage } from '../../src/storage/level-storage.js';
+import type { Storage } from '../../src/storage/storage.js';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { createScmLimiter } from '../../src/scm/index.js';
+import { NotFoundError } from '../../src/framework/errors.js';
+import { createCertificateLifecycle, type LifecycleSettings, type RunningLifecycle } from '../../src/engine/certificate-lifecycle.js';
+import type { LifecycleConfig } from '../../src/lifecycle/lifecycle.js';
+import type { ScmConnectionConfig } from '../../src/engine/scm-clients.js';
+
+export const quietLogger = { info() {}, warn() {}, error() {} };
+
+export interface Harness {
+  sim: Simulator;
+  dir: string;
+  sealKey: Buffer;
+  storage: Storage;
+  running: RunningLifecycle;
+  /** Closes the lifecycle and storage, then opens both again on the same directory. */
+  restart(settings?: LifecycleSettings): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { issueDelayMs?: number; settings?: LifecycleSettings } = {}): Promise<Harness> {
+  const sim = await startSimulator({ issueDelayMs: options.issueDelayMs ?? 300 });
+  const dir = await mkdtemp(join(tmpdir(), 'scmpki-lifecycle-'));
+  const sealKey = randomBytes(32);
+  const configs: Record<string, LifecycleConfig & ScmConnectionConfig> = {
+    web: {
+      sectigo_cm_base_url: sim.url,
+      sectigo_cm_user: 'demo',
+      sectigo_cm_password: 'demo',
+      sectigo_cm_uri: 'demo',
+      sectigo_cm_org_id: sim.orgId,
+      sectigo_config_type: 'ssl_cert',
+      sectigo_ssl_cert_type: 2001,
+      sectigo_ssl_cert_validity: 365,
+      sectigo_loop_period: 0.1,
+    },
+    people: {
+      sectigo_cm_base_url: sim.url,
+      sectigo_cm_user: 'demo',
+      sectigo_cm_password: 'demo',
+      sectigo_cm_uri: 'demo',
+      sectigo_cm_org_id: sim.orgId,
+      sectigo_config_type: 'client_cert',
+      sectigo_client_cert_type: 3001,
+      sectigo_client_cert_validity: 365,
+      sectigo_loop_period: 0.1,
+    },
+  };
+  const open = async (settings: LifecycleSettings = { collector: { enabled: false }, renewer: { enabled: false } }) => {
+    const { storage } = await openStorage({ path: join(dir, 'db'), sealKey });
+    for (const [name, config] of Object.entries(configs)) await storage.put(`config/${name}`, config);
+    const running = createCertificateLifecycle({
+      storage,
+      loadConfig: async (name) => {
+        const config = await storage.get<LifecycleConfig & ScmConnectionConfig>(`config/${name}`);
+        if (!config) throw new NotFoundError(`config entry ${name} does not exist`);
+        return config;
+      },
+      limiter: createScmLimiter(16),
+      maxRequestDurationMs: 90_000,
+      logger: quietLogger,
+      settings,
+    });
+    running.start();
+    return { storage, running };
+  };
+  const harness: Harness = {
+    sim,
+    dir,
+    sealKey,
+    ...(await open(options.settings)),
+    async restart(settings) {
+      await harness.running.close();
+      await harness.storage.close();
+      Object.assign(harness, await open(settings));
+    },
+    async close() {
+      await harness.running.close();
+      await harness.storage.close();
+      await sim.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+const run = promisify(execFile);
+
+/** `openssl verify` of a leaf against the simulator's root, with its intermediate as untrusted. */
+export async function opensslVerify(sim: Simulator, dir: string, leafPem: string): Promise<string> {
+  const root = join(dir, 'root.pem');
+  const intermediate = join(dir, 'intermediate.pem');
+  const leaf = join(dir, `leaf-${randomBytes(4).toString('hex')}.pem`);
+  await writeFile(root, sim.caChainPem.root);
+  await writeFile(intermediate, sim.caChainPem.intermediate);
+  await writeFile(leaf, leafPem);
+  const { stdout } = await run('openssl', ['verify', '-CAfile', root, '-untrusted', intermediate, leaf]);
+  return stdout.trim();
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -27,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   login: loginCommand,
   'token create': tokenCreateCommand,
   'policy write': policyWriteCommand,
+  agent: async (argv, term) => (await import('./agent/command.js')).agentCommand(argv, term),
 };
 
 /** Long-running services, imported on demand. */
@@ -50,6 +51,7 @@ Client commands (VAULT_ADDR, VAULT_TOKEN or ~/.vault-token):
     policy write    Upload an ACL policy
 
 Other commands:
+    agent           Keep certificate files on disk fresh and reload services (docs/agent.md)
     scm-simulator   Run the Sectigo Certificate Manager simulator
     version         Print the version
     help            Print this text

@@ -1,0 +1,113 @@
+/**
+ * The agent's work: for each configured certificate, read it (auto-renew on),
+ * replace the files whose content changed, and run the reload command once
+ * per change. A failure of one certificate never touches its files or holds
+ * up the others; it is retried with capped exponential backoff.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../../logging.js';
+import { TransportError, type VaultClient } from '../vault-client.js';
+import type { AgentConfig, CertificateTarget, OutputFile } from './agent-config.js';
+import { OUTPUT_FILES } from './agent-config.js';
+import { replaceChangedFiles, type DesiredFile } from './atomic-files.js';
+import { readCertificateBundle, type CertificateBundle } from './certificate-bundle.js';
+import { runReloadCommand } from './reload-command.js';
+
+export type SyncOutcome = { path: string; ok: true; changed: boolean } | { path: string; ok: false; error: string };
+
+interface TargetState {
+  target: CertificateTarget;
+  failures: number;
+  dueAt: number;
+  /** Files changed but the reload did not succeed yet: retried even if nothing changes again. */
+  reloadPending: boolean;
+}
+
+export class CertificateAgent {
+  private readonly states: TargetState[];
+
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly client: VaultClient,
+    private readonly logger: Logger,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
+    this.states = config.certificates.map((target) => ({ target, failures: 0, dueAt: 0, reloadPending: false }));
+  }
+
+  /** One pass over every certificate (`-once`). */
+  async runOnce(): Promise<SyncOutcome[]> {
+    const outcomes: SyncOutcome[] = [];
+    for (const state of this.states) outcomes.push(await this.sync(state));
+    return outcomes;
+  }
+
+  /** Runs until `signal` aborts; a certificate being written when it does is finished first. */
+  async run(signal: AbortSignal): Promise<void> {
+    this.logger.info({ certificates: this.states.length, interval_seconds: this.config.intervalMs / 1000 }, 'agent started');
+    while (!signal.aborted) {
+      for (const state of this.states) {
+        if (signal.aborted) break;
+        if (state.dueAt <= Date.now()) await this.sync(state);
+      }
+      const next = Math.min(...this.states.map((state) => state.dueAt));
+      await sleep(Math.max(0, next - Date.now()), undefined, { signal }).catch(() => {});
+    }
+    this.logger.info('agent stopped');
+  }
+
+  private async sync(state: TargetState): Promise<SyncOutcome> {
+    const { target } = state;
+    try {
+      const changed = await this.deploy(state);
+      state.failures = 0;
+      state.dueAt = Date.now() + this.config.intervalMs;
+      return { path: target.path, ok: true, changed };
+    } catch (err) {
+      state.failures += 1;
+      const delayMs = Math.min(this.config.retryMaxMs, this.config.retryInitialMs * 2 ** (state.failures - 1));
+      state.dueAt = Date.now() + delayMs;
+      const error = err instanceof Error ? err.message : String(err);
+      this.logger.error(
+        { path: target.path, error, server_unreachable: err instanceof TransportError, failures: state.failures, retry_in_seconds: delayMs / 1000 },
+        'certificate not updated; keeping the current files',
+      );
+      return { path: target.path, ok: false, error };
+    }
+  }
+
+  /** Returns whether any file changed. Throws when the certificate cannot be deployed or the reload failed. */
+  private async deploy(state: TargetState): Promise<boolean> {
+    const { target } = state;
+    const bundle = await readCertificateBundle(this.client, target);
+    for (const warning of bundle.warnings) this.logger.warn({ path: target.path, warning }, 'server warning');
+    const written = await replaceChangedFiles(desiredFiles(target, bundle));
+    const facts = { path: target.path, cert_unique_id: bundle.certUniqueId, serial_number: bundle.serialNumber, not_after: bundle.notAfter };
+    if (written.length > 0) {
+      this.logger.info({ ...facts, files: written }, 'certificate files updated');
+      state.reloadPending = target.reloadCommand !== undefined;
+    } else {
+      this.logger.info(facts, 'certificate unchanged');
+    }
+    if (state.reloadPending && target.reloadCommand) {
+      const outcome = await runReloadCommand(target.reloadCommand, this.config.reloadTimeoutMs, this.env);
+      if (!outcome.ok) {
+        throw new Error(`reload command failed (exit ${outcome.exit})${outcome.output ? `: ${outcome.output}` : ''}; the new files are in place, the reload is retried`);
+      }
+      state.reloadPending = false;
+      this.logger.info({ path: target.path, command: target.reloadCommand, output: outcome.output || undefined }, 'reload command ran');
+    }
+    return written.length > 0;
+  }
+}
+
+/** The key is listed first so it is renamed first (see atomic-files.ts). */
+function desiredFiles(target: CertificateTarget, bundle: CertificateBundle): DesiredFile[] {
+  const modeOf = (name: OutputFile) => (name === 'key' ? 0o600 : target.fileMode);
+  return OUTPUT_FILES.map((name) => ({
+    path: target.files[name],
+    content: bundle.contents[name],
+    mode: modeOf(name),
+    owner: target.owner,
+  }));
+}

@@ -1,0 +1,117 @@
+/**
+ * Fetch (SPEC §4.6, plugin §1.4): import a certificate that SCM holds but
+ * storage does not. An id already stored is read exactly as `certs/` reads it.
+ * Nothing is stored unless SCM knows the id and, when the caller sends
+ * `sectigo_private_key`, the certificate belongs to that key.
+ */
+import { UserError } from '../framework/errors.js';
+import { parseCertificate, readPrivateKey } from '../pki/index.js';
+import { collectAttempt, collectUntilIssued, recordAfterCollect } from './collect.js';
+import { ENROLL_DEFAULTS } from './enroll-request.js';
+import { readCertificate, type ReadOptions } from './read.js';
+import { refusalsAsUserErrors } from './scm-refusal.js';
+import { KEY_MISMATCH_CODE, currentStatus, withState, type CertificateRecord } from './record.js';
+import type { CertificateLifecycle, LifecycleConfig, LifecycleResult } from './lifecycle.js';
+import type { ScmOrders } from './scm-orders.js';
+
+export interface FetchOptions extends ReadOptions {
+  sectigo_private_key?: string;
+  /** SSL collect format (default: the config's, else x509). */
+  sectigo_ssl_cert_format_type?: string;
+}
+
+/** `44166_murray` → 44166 and "murray"; the customer URI may itself contain underscores. */
+export function parseCertUniqueId(id: string): { scmId: number; customerUri: string } {
+  const match = /^(\d{1,15})_(.+)$/.exec(id);
+  if (!match) throw new UserError(`id: "${id}" is not <ssl_id or order_number>_<sectigo_cm_uri>, e.g. 44166_murray`);
+  return { scmId: Number(match[1]), customerUri: match[2] };
+}
+
+export async function fetchCertificate(
+  lifecycle: CertificateLifecycle,
+  config: string,
+  id: string,
+  options: FetchOptions = {},
+): Promise<LifecycleResult> {
+  if (await lifecycle.records.get(config, id)) return readCertificate(lifecycle, config, id, options);
+  return lifecycle.flights.run(`fetch:${config}/${id}`, async () => {
+    if (await lifecycle.records.get(config, id)) return readCertificate(lifecycle, config, id, options);
+    return importFromScm(lifecycle, config, id, options);
+  });
+}
+
+async function importFromScm(lifecycle: CertificateLifecycle, config: string, id: string, options: FetchOptions): Promise<LifecycleResult> {
+  const settings = await lifecycle.deps.loadConfig(config);
+  const { scmId, customerUri } = parseCertUniqueId(id);
+  if (customerUri !== settings.sectigo_cm_uri) {
+    throw new UserError(`id: customer URI "${customerUri}" does not match config ${config}'s sectigo_cm_uri "${settings.sectigo_cm_uri}"`);
+  }
+  if (options.sectigo_private_key) readPrivateKey(options.sectigo_private_key);
+  const orders = await lifecycle.deps.ordersFor(config);
+  const base = await baseRecord(orders, config, id, scmId, settings, options);
+
+  // One attempt before anything is stored: an id SCM refuses leaves no trace.
+  const first = await collectUntilIssued(collectAttempt(orders, base), lifecycle.deps.classifyCollectError, { loopPeriodMs: 0, maxWaitMs: 0 });
+  if (first.kind === 'failed') throw new UserError(`SCM error ${first.fault.code}: ${first.fault.description}`);
+  if (first.kind === 'pending') {
+    await lifecycle.records.save([withState(base, 'Applied')]);
+    const record = await lifecycle.collect(config, id, lifecycle.timing(options));
+    return { record, warnings: [`imported ${id} from SCM`, ...lifecycle.pendingWarnings(record, options)] };
+  }
+  const record = recordAfterCollect(base, first, true);
+  if (currentStatus(record) !== 'Issued') {
+    if (record.last_error?.code === KEY_MISMATCH_CODE) {
+      throw new UserError(`sectigo_private_key: does not match the certificate SCM holds for ${id}`);
+    }
+    throw new UserError(`SCM's certificate for ${id} could not be used: ${record.last_error?.description}`, 502);
+  }
+  // Client certificates name their holder only in the certificate; enroll records use the e-mail.
+  const leaf = parseCertificate(record.leaf_certificate);
+  const domain = record.domain || leaf.subjectAltNames[0] || leaf.commonName || '';
+  await lifecycle.records.save([{ ...record, domain }]);
+  lifecycle.deps.logger.info({ config, cert_unique_id: id }, 'certificate imported from SCM');
+  return { record: { ...record, domain }, warnings: [`imported ${id} from SCM`] };
+}
+
+async function baseRecord(
+  orders: ScmOrders,
+  config: string,
+  id: string,
+  scmId: number,
+  settings: LifecycleConfig,
+  options: FetchOptions,
+): Promise<CertificateRecord> {
+  const type = settings.sectigo_config_type;
+  const common = {
+    cert_unique_id: id,
+    config_name: config,
+    certificate_type: type,
+    csr: '',
+    private_key: options.sectigo_private_key ?? '',
+    certificate: '',
+    leaf_certificate: '',
+    ca_chain: [],
+    serial_number: '',
+    not_before: '',
+    not_after: '',
+    auto_renew: options.sectigo_auto_renew ?? Boolean(settings.sectigo_auto_renew ?? ENROLL_DEFAULTS.sectigo_auto_renew),
+    expiry_window: options.sectigo_expiry_window ?? Number(settings.sectigo_expiry_window ?? ENROLL_DEFAULTS.sectigo_expiry_window),
+    renewed_from: null,
+    renewed_to: null,
+    last_error: null,
+    state: [],
+  };
+  if (type === 'client_cert') {
+    // SCM has no S/MIME lookup by order number; the collect itself says whether it exists.
+    return { ...common, order_number: scmId, backend_cert_id: String(scmId), domain: '' };
+  }
+  const details = await refusalsAsUserErrors(() => orders.sslDetails(scmId));
+  const format = options.sectigo_ssl_cert_format_type ?? settings.sectigo_ssl_cert_format_type ?? ENROLL_DEFAULTS.sectigo_ssl_cert_format_type;
+  return {
+    ...common,
+    ssl_id: scmId,
+    ...(details.backendCertId && { backend_cert_id: details.backendCertId }),
+    ssl_format: String(format),
+    domain: details.commonName ?? '',
+  };
+}

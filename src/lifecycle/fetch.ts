@@ -94,8 +94,8 @@ async function baseRecord(
     serial_number: '',
     not_before: '',
     not_after: '',
-    auto_renew: options.sectigo_auto_renew ?? Boolean(settings['sectigo_auto_renew'] ?? ENROLL_DEFAULTS.sectigo_auto_renew),
-    expiry_window: options.sectigo_expiry_window ?? Number(settings['sectigo_expiry_window'] ?? ENROLL_DEFAULTS.sectigo_expiry_window),
+    auto_renew: options.sectigo_auto_renew ?? Boolean(settings.enroll_defaults?.sectigo_auto_renew ?? ENROLL_DEFAULTS.sectigo_auto_renew),
+    expiry_window: options.sectigo_expiry_window ?? Number(settings.enroll_defaults?.sectigo_expiry_window ?? ENROLL_DEFAULTS.sectigo_expiry_window),
     renewed_from: null,
     renewed_to: null,
     last_error: null,
@@ -106,7 +106,7 @@ async function baseRecord(
     return { ...common, order_number: scmId, backend_cert_id: String(scmId), domain: '' };
   }
   const details = await refusalsAsUserErrors(() => orders.sslDetails(scmId));
-  const format = options.sectigo_ssl_cert_format_type ?? settings['sectigo_ssl_cert_format_type'] ?? ENROLL_DEFAULTS.sectigo_ssl_cert_format_type;
+  const format = options.sectigo_ssl_cert_format_type ?? settings.enroll_defaults?.sectigo_ssl_cert_format_type ?? ENROLL_DEFAULTS.sectigo_ssl_cert_format_type;
   return {
     ...common,
     ssl_id: scmId,

@@ -6,11 +6,12 @@
  */
 import type { Storage } from '../storage/storage.js';
 import { classifyCollectError, type ScmLimiter } from '../scm/index.js';
-import { CertificateLifecycle, type LifecycleConfig, type LifecycleLogger } from '../lifecycle/lifecycle.js';
+import { CertificateLifecycle, type LifecycleLogger } from '../lifecycle/lifecycle.js';
 import { scmOrdersFor } from '../lifecycle/scm-orders.js';
 import { BackgroundCollector, DEFAULT_COLLECTOR_SETTINGS, type CollectorSettings } from '../lifecycle/collector.js';
 import { BackgroundRenewer, DEFAULT_RENEWER_SETTINGS, type RenewerSettings } from '../lifecycle/renewer.js';
-import { ScmClientCache, type ScmConnectionConfig } from './scm-clients.js';
+import { ScmClientCache } from './scm-clients.js';
+import type { ConfigEntry } from './configs.js';
 
 export interface LifecycleSettings {
   collector?: Partial<CollectorSettings>;
@@ -20,7 +21,7 @@ export interface LifecycleSettings {
 export interface CertificateLifecycleOptions {
   storage: Storage;
   /** The stored config entry (with its secrets); a 4xx UserError when unknown. */
-  loadConfig(name: string): Promise<LifecycleConfig & ScmConnectionConfig>;
+  loadConfig(name: string): Promise<ConfigEntry>;
   limiter: ScmLimiter;
   maxRequestDurationMs: number;
   logger: LifecycleLogger;

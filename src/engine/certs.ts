@@ -2,7 +2,7 @@ import { definePath } from '../framework/path.js';
 import { collectFields, renewPolicyFields } from '../lifecycle/enroll-request.js';
 import { readCertificate } from '../lifecycle/read.js';
 import { currentStatus, daysLeft } from '../lifecycle/record.js';
-import { recordData, type LifecycleContext } from './lifecycle-context.js';
+import { lifecycleOf, recordData, type LifecycleContext } from './lifecycle-context.js';
 
 export const certPath = definePath<LifecycleContext>({
   pattern: 'certs/:config/:id',
@@ -18,15 +18,16 @@ share one renewal. Reading a renewed id returns the newest certificate of its ch
   fields: { ...collectFields, ...renewPolicyFields },
   operations: {
     read: async (req, ctx) => {
-      const { record, warnings } = await readCertificate(ctx.lifecycle, req.params.config, req.params.id, {
+      const { record, warnings } = await readCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
         ...req.data,
         signal: req.signal,
       });
       return { data: recordData(record), warnings };
     },
     delete: async (req, ctx) => {
-      await ctx.lifecycle.records.require(req.params.config, req.params.id);
-      await ctx.lifecycle.records.delete(req.params.config, req.params.id);
+      const { records } = lifecycleOf(ctx);
+      await records.require(req.params.config, req.params.id);
+      await records.delete(req.params.config, req.params.id);
     },
   },
 });
@@ -39,10 +40,11 @@ the current status, \`not_after\` and the days left, as Vault's \`-detailed\` li
   fields: {},
   operations: {
     list: async (req, ctx) => {
-      const keys = await ctx.lifecycle.records.list(req.params.config);
+      const { records } = lifecycleOf(ctx);
+      const keys = await records.list(req.params.config);
       const key_info: Record<string, unknown> = {};
       for (const id of keys) {
-        const record = await ctx.lifecycle.records.get(req.params.config, id);
+        const record = await records.get(req.params.config, id);
         if (!record) continue;
         key_info[id] = {
           domain: record.domain,

@@ -1,7 +1,7 @@
 import { definePath } from '../framework/path.js';
 import { enrollFields } from '../lifecycle/enroll-request.js';
 import { enrollCertificate } from '../lifecycle/enroll.js';
-import { recordData, type LifecycleContext } from './lifecycle-context.js';
+import { lifecycleOf, recordData, type LifecycleContext } from './lifecycle-context.js';
 
 export const enrollPath = definePath<LifecycleContext>({
   pattern: 'enroll/:config',
@@ -19,7 +19,7 @@ the first request's certificate and never orders again; the same key with a diff
   fields: enrollFields,
   operations: {
     update: async (req, ctx) => {
-      const { record, warnings } = await enrollCertificate(ctx.lifecycle, req.params.config, req.data, {
+      const { record, warnings } = await enrollCertificate(lifecycleOf(ctx), req.params.config, req.data, {
         idempotencyKey: req.headers['idempotency-key'],
         signal: req.signal,
       });

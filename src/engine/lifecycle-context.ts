@@ -1,12 +1,19 @@
 /**
  * What the certificate paths need from the engine context: the one shared
- * CertificateLifecycle. The engine's context carries it as `lifecycle`.
+ * CertificateLifecycle, which the certificate-lifecycle engine service puts
+ * there at start-up.
  */
 import type { CertificateLifecycle } from '../lifecycle/lifecycle.js';
 import type { CertificateRecord } from '../lifecycle/record.js';
 
 export interface LifecycleContext {
-  lifecycle: CertificateLifecycle;
+  lifecycle?: CertificateLifecycle;
+}
+
+export function lifecycleOf(ctx: LifecycleContext): CertificateLifecycle {
+  // Only a server started without its engine services gets here: a bug, so a 500.
+  if (!ctx.lifecycle) throw new Error('the certificate lifecycle service is not running');
+  return ctx.lifecycle;
 }
 
 /** A record as a Vault response's `data` (the plugin returns the private key too). */

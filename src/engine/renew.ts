@@ -1,7 +1,7 @@
 import { definePath } from '../framework/path.js';
 import { collectFields } from '../lifecycle/enroll-request.js';
 import { renewCertificate } from '../lifecycle/renew.js';
-import { recordData, type LifecycleContext } from './lifecycle-context.js';
+import { lifecycleOf, recordData, type LifecycleContext } from './lifecycle-context.js';
 
 export const renewPath = definePath<LifecycleContext>({
   pattern: 'renew/:config/:id',
@@ -16,7 +16,7 @@ fresh CSR for a new key of the same kind. The old certificate is not revoked.`,
   },
   operations: {
     update: async (req, ctx) => {
-      const { record, warnings } = await renewCertificate(ctx.lifecycle, req.params.config, req.params.id, {
+      const { record, warnings } = await renewCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
         ...req.data,
         newKey: req.data.sectigo_renew_new_key === true,
         signal: req.signal,

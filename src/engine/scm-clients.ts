@@ -1,9 +1,12 @@
 /**
  * One ScmClient per config entry, built on first use and reused (keep-alive
  * sockets, cached OAuth2 token), all sharing the server's ONE SCM limiter so
- * the concurrency cap is global. A config write or delete must call
- * `invalidate`, or requests would keep using the old credentials.
+ * the concurrency cap is global. Each use re-reads the entry and compares its
+ * connection fields with the ones the client was built from, so a config
+ * write takes effect on the next call without the configs path having to
+ * know about this cache.
  */
+import { createHash } from 'node:crypto';
 import { ScmClient, type ScmAuth, type ScmLimiter } from '../scm/index.js';
 import { UserError } from '../framework/errors.js';
 
@@ -54,8 +57,21 @@ export function buildScmClient(config: ScmConnectionConfig, limiter: ScmLimiter)
   });
 }
 
+const CONNECTION_FIELDS: ReadonlyArray<keyof ScmConnectionConfig> = [
+  'sectigo_cm_base_url', 'sectigo_cm_uri', 'sectigo_cm_auth_type', 'sectigo_cm_user', 'sectigo_cm_password',
+  'sectigo_cm_client_id', 'sectigo_cm_client_secret', 'sectigo_cm_token_url', 'sectigo_verify_tls',
+  'sectigo_ca_bundle', 'sectigo_proxy_url',
+];
+
+/** A hash, so the cache never holds a second copy of the password in clear. */
+function fingerprint(config: ScmConnectionConfig): string {
+  return createHash('sha256').update(JSON.stringify(CONNECTION_FIELDS.map((field) => config[field] ?? null))).digest('hex');
+}
+
 export class ScmClientCache {
-  private readonly clients = new Map<string, ScmClient>();
+  private readonly clients = new Map<string, { client: ScmClient; fingerprint: string }>();
+  /** Replaced after a config write; closed with the cache (config writes are rare). */
+  private readonly retired: ScmClient[] = [];
 
   constructor(
     private readonly loadConfig: (name: string) => Promise<ScmConnectionConfig>,
@@ -63,26 +79,36 @@ export class ScmClientCache {
   ) {}
 
   async get(name: string): Promise<ScmClient> {
+    const config = await this.loadConfig(name);
+    const current = fingerprint(config);
     const cached = this.clients.get(name);
-    if (cached) return cached;
-    const client = buildScmClient(await this.loadConfig(name), this.limiter);
-    // Two first uses may race; keep one client and close the other.
-    const raced = this.clients.get(name);
-    if (raced) {
-      client.close();
-      return raced;
-    }
-    this.clients.set(name, client);
+    if (cached?.fingerprint === current) return cached.client;
+    // The old client may still be serving calls that started before the
+    // write; its sockets close when idle rather than being cut here.
+    if (cached) this.retired.push(cached.client);
+    const client = buildScmClient(config, this.limiter);
+    this.clients.set(name, { client, fingerprint: current });
     return client;
   }
 
-  invalidate(name: string): void {
-    this.clients.get(name)?.close();
-    this.clients.delete(name);
-  }
-
   close(): void {
-    for (const client of this.clients.values()) client.close();
+    for (const { client } of this.clients.values()) client.close();
+    for (const client of this.retired.splice(0)) client.close();
     this.clients.clear();
+  }
+}
+
+/** `configs/<name>` with `verify=true`: SCM must accept the credentials (GET types) before they are stored. */
+export async function verifyScmCredentials(
+  config: ScmConnectionConfig & { sectigo_cm_org_id: number; sectigo_config_type: 'ssl_cert' | 'client_cert' },
+  limiter: ScmLimiter,
+  signal: AbortSignal,
+): Promise<void> {
+  const client = buildScmClient(config, limiter);
+  try {
+    if (config.sectigo_config_type === 'client_cert') await client.listSmimeTypes(config.sectigo_cm_org_id, { signal });
+    else await client.listSslTypes(config.sectigo_cm_org_id, { signal });
+  } finally {
+    client.close();
   }
 }

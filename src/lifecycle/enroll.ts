@@ -33,7 +33,7 @@ export async function enrollCertificate(
   options: EnrollOptions = {},
 ): Promise<LifecycleResult> {
   const config = await lifecycle.deps.loadConfig(configName);
-  const req = parseEnrollRequest(data, config);
+  const req = parseEnrollRequest(data, config.enroll_defaults);
   requireFor(config.sectigo_config_type, req);
   const warnings = ignoredCredentialWarnings(data);
   const key = options.idempotencyKey ?? req.idempotency_key;

@@ -12,11 +12,13 @@ import { collectAttempt, collectUntilIssued, recordAfterCollect, type CollectTim
 import { currentStatus, shouldCollectOnRead, type CertificateRecord, type CertificateType } from './record.js';
 import type { CollectErrorClassifier, ScmOrders } from './scm-orders.js';
 
-/** The parts of a config entry the lifecycle reads; the rest are enroll defaults. */
-export interface LifecycleConfig extends Record<string, unknown> {
+/** The parts of a config entry (src/engine/configs.ts) the lifecycle reads. */
+export interface LifecycleConfig {
   sectigo_cm_uri: string;
   sectigo_cm_org_id: number;
   sectigo_config_type: CertificateType;
+  /** Enroll fields stored with the config; request values override them. */
+  enroll_defaults?: Record<string, unknown>;
 }
 
 export interface LifecycleLogger {

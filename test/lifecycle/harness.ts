@@ -13,10 +13,8 @@ import { openStorage } from '../../src/storage/level-storage.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createScmLimiter } from '../../src/scm/index.js';
-import { NotFoundError } from '../../src/framework/errors.js';
 import { createCertificateLifecycle, type LifecycleSettings, type RunningLifecycle } from '../../src/engine/certificate-lifecycle.js';
-import type { LifecycleConfig } from '../../src/lifecycle/lifecycle.js';
-import type { ScmConnectionConfig } from '../../src/engine/scm-clients.js';
+import { readConfig, type ConfigEntry } from '../../src/engine/configs.js';
 
 export const quietLogger = { info() {}, warn() {}, error() {} };
 
@@ -35,28 +33,27 @@ export async function startHarness(options: { issueDelayMs?: number; settings?: 
   const sim = await startSimulator({ issueDelayMs: options.issueDelayMs ?? 300 });
   const dir = await mkdtemp(join(tmpdir(), 'scmpki-lifecycle-'));
   const sealKey = randomBytes(32);
-  const configs: Record<string, LifecycleConfig & ScmConnectionConfig> = {
+  const connection = {
+    sectigo_cm_base_url: sim.url,
+    sectigo_cm_user: 'demo',
+    sectigo_cm_password: 'demo',
+    sectigo_cm_uri: 'demo',
+    sectigo_cm_org_id: sim.orgId,
+    sectigo_cm_auth_type: 'password',
+    sectigo_verify_tls: true,
+  } as const;
+  const configs: Record<string, ConfigEntry> = {
     web: {
-      sectigo_cm_base_url: sim.url,
-      sectigo_cm_user: 'demo',
-      sectigo_cm_password: 'demo',
-      sectigo_cm_uri: 'demo',
-      sectigo_cm_org_id: sim.orgId,
+      ...connection,
+      name: 'web',
       sectigo_config_type: 'ssl_cert',
-      sectigo_ssl_cert_type: 2001,
-      sectigo_ssl_cert_validity: 365,
-      sectigo_loop_period: 0.1,
+      enroll_defaults: { sectigo_ssl_cert_type: 2001, sectigo_ssl_cert_validity: 365, sectigo_loop_period: 0.1 },
     },
     people: {
-      sectigo_cm_base_url: sim.url,
-      sectigo_cm_user: 'demo',
-      sectigo_cm_password: 'demo',
-      sectigo_cm_uri: 'demo',
-      sectigo_cm_org_id: sim.orgId,
+      ...connection,
+      name: 'people',
       sectigo_config_type: 'client_cert',
-      sectigo_client_cert_type: 3001,
-      sectigo_client_cert_validity: 365,
-      sectigo_loop_period: 0.1,
+      enroll_defaults: { sectigo_client_cert_type: 3001, sectigo_client_cert_validity: 365, sectigo_loop_period: 0.1 },
     },
   };
   const open = async (settings: LifecycleSettings = { collector: { enabled: false }, renewer: { enabled: false } }) => {
@@ -64,11 +61,7 @@ export async function startHarness(options: { issueDelayMs?: number; settings?: 
     for (const [name, config] of Object.entries(configs)) await storage.put(`config/${name}`, config);
     const running = createCertificateLifecycle({
       storage,
-      loadConfig: async (name) => {
-        const config = await storage.get<LifecycleConfig & ScmConnectionConfig>(`config/${name}`);
-        if (!config) throw new NotFoundError(`config entry ${name} does not exist`);
-        return config;
-      },
+      loadConfig: (name) => readConfig(storage, name),
       limiter: createScmLimiter(16),
       maxRequestDurationMs: 90_000,
       logger: quietLogger,

@@ -6,6 +6,7 @@
  * src/engine/ and listing it in the engine's path table.
  */
 import type { JSONSchemaType } from 'ajv';
+import type { TokenEntry } from '../auth/token-store.js';
 
 export type Operation = 'read' | 'update' | 'list' | 'delete';
 
@@ -29,12 +30,21 @@ export interface PathRequest<P extends string = string> {
   requestId: string;
   /** Aborted when the client goes away or the request deadline passes. */
   signal: AbortSignal;
+  /** The caller's token (absent on unauthenticated paths such as sys/health). */
+  token?: { id: string; entry: TokenEntry };
 }
 
 export interface PathResponse {
   /** Becomes the envelope's `data`; absent on update → 204. */
   data?: Record<string, unknown>;
   warnings?: string[];
+  /** The envelope's `auth` block (token creation). */
+  auth?: Record<string, unknown>;
+  /**
+   * Written as is instead of an envelope: for the few Vault endpoints whose
+   * body is not an envelope (sys/health, sys/mounts, the OpenAPI document).
+   */
+  raw?: { status: number; body: unknown };
 }
 
 export type OperationHandler<C, P extends string = string> = (

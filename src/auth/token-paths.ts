@@ -1,0 +1,106 @@
+/**
+ * auth/token/*: what `vault login`, `vault token lookup`, hvac's
+ * is_authenticated() and node-vault's tokenLookupSelf() call.
+ */
+import { UserError } from '../framework/errors.js';
+import { parseDurationSeconds } from '../framework/go-values.js';
+import { definePath, type PathDefinition, type PathRequest } from '../framework/path.js';
+import { isRoot, remainingTtl, type TokenStore } from './token-store.js';
+
+export interface TokenContext {
+  tokens: TokenStore;
+}
+
+function callerOf(token: PathRequest['token']): NonNullable<PathRequest['token']> {
+  // The auth middleware runs before every auth/token path; this only guards against wiring mistakes.
+  if (!token) throw new UserError('permission denied', 403);
+  return token;
+}
+
+const lookupSelf = definePath<TokenContext>({
+  pattern: 'lookup-self',
+  synopsis: 'Information about the token making the request',
+  help: 'Returns the calling token\'s policies, ttl and metadata. 403 when the token is missing, unknown or expired.',
+  fields: {},
+  operations: {
+    read: async ({ token }) => {
+      const { id, entry } = callerOf(token);
+      return {
+        data: {
+          accessor: entry.accessor,
+          creation_time: Math.floor(Date.parse(entry.creation_time) / 1000),
+          creation_ttl: entry.creation_ttl,
+          display_name: entry.display_name,
+          entity_id: '',
+          expire_time: entry.expire_time,
+          explicit_max_ttl: 0,
+          id,
+          issue_time: entry.creation_time,
+          meta: null,
+          num_uses: 0,
+          orphan: true,
+          path: isRoot(entry) ? 'auth/token/root' : 'auth/token/create',
+          policies: entry.policies,
+          renewable: false,
+          ttl: remainingTtl(entry),
+          type: 'service',
+        },
+      };
+    },
+  },
+});
+
+const create = definePath<TokenContext>({
+  pattern: 'create',
+  synopsis: 'Create a token (root token only, for now)',
+  help: 'Creates a service token. Without `policies` the token gets `default`; without `ttl` it does not expire. The token is shown once, in `auth.client_token`.',
+  fields: {
+    policies: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 128 }, maxItems: 64, description: 'Policies of the new token (comma string or array; default ["default"])' },
+    ttl: { type: ['string', 'integer'], description: 'Lifetime: seconds or a Go duration such as "1h" or "720h" (default: no expiry)' },
+    display_name: { type: 'string', maxLength: 128, description: 'Name shown by lookup-self (default "token")' },
+  },
+  strict: true,
+  operations: {
+    update: async ({ data }, ctx) => {
+      const ttlSeconds = data.ttl === undefined ? 0 : parseDurationSeconds(data.ttl);
+      if (ttlSeconds === undefined) throw new UserError(`ttl: "${String(data.ttl)}" is not a duration (use seconds or e.g. "1h", "30m")`);
+      const policies = (data.policies as string[] | undefined) ?? ['default'];
+      const displayName = (data.display_name as string | undefined) ?? 'token';
+      const { id, entry } = await ctx.tokens.create({ policies, ttlSeconds: Math.floor(ttlSeconds), displayName: `token-${displayName}` });
+      return {
+        auth: {
+          client_token: id,
+          accessor: entry.accessor,
+          policies: entry.policies,
+          token_policies: entry.policies,
+          metadata: null,
+          lease_duration: entry.creation_ttl,
+          renewable: false,
+          entity_id: '',
+          token_type: 'service',
+          orphan: false,
+          num_uses: 0,
+        },
+      };
+    },
+  },
+});
+
+const revokeSelf = definePath<TokenContext>({
+  pattern: 'revoke-self',
+  synopsis: 'Revoke the token making the request',
+  help: 'The token stops working immediately. Revoking the root token locks the server until a new one is made (see docs/configuration.md).',
+  fields: {},
+  operations: {
+    update: async ({ token }, ctx) => {
+      await ctx.tokens.revoke(callerOf(token).id);
+    },
+  },
+});
+
+export const tokenPaths: PathDefinition<TokenContext>[] = [lookupSelf, create, revokeSelf];
+
+/** Paths only a root token may call until policies exist. */
+export function requiresRoot(pattern: string): boolean {
+  return pattern === 'create';
+}

@@ -1,0 +1,176 @@
+/**
+ * configs/<config>: one SCM connection (URL, credentials, organisation, the
+ * certificate family) plus optional enroll defaults, so per-request JSON can
+ * stay short. Field names and typing quirks follow the Sectigo plugin
+ * (reference/sectigo-vault-plugin.md §1.5, §6): `"sectigo_cm_org_id": "1234"`
+ * is as good as 1234. Passwords and client secrets are write-only: a read
+ * says whether one is set, never what it is. Writes merge onto the existing
+ * entry, as Vault's config paths do, so rotating a password is one field.
+ */
+import { NotFoundError, UserError } from '../framework/errors.js';
+import { definePath, type FieldSchema, type PathDefinition } from '../framework/path.js';
+import { enrollFields } from '../lifecycle/enroll-request.js';
+import { normalizeScmBaseUrl } from '../scm/base-url.js';
+import type { Storage } from '../storage/storage.js';
+import type { EngineContext } from './context.js';
+
+export type ConfigType = 'ssl_cert' | 'client_cert';
+export type ScmAuthType = 'password' | 'oauth2';
+
+export interface ConfigEntry {
+  name: string;
+  /** Normalised: `https://host` (or with a path prefix before `/api`). */
+  sectigo_cm_base_url: string;
+  sectigo_cm_user?: string;
+  sectigo_cm_password?: string;
+  /** SCM customerUri; also part of every certificate id. */
+  sectigo_cm_uri: string;
+  sectigo_cm_org_id: number;
+  sectigo_config_type: ConfigType;
+  sectigo_cm_auth_type: ScmAuthType;
+  sectigo_cm_client_id?: string;
+  sectigo_cm_client_secret?: string;
+  sectigo_cm_token_url?: string;
+  sectigo_verify_tls: boolean;
+  sectigo_ca_bundle?: string;
+  sectigo_proxy_url?: string;
+  /** Enroll fields (`sectigo_ssl_cert_type`, `sectigo_max_timeout`, …) used when a request leaves them out. */
+  enroll_defaults: Record<string, unknown>;
+}
+
+const SECRET_FIELDS = ['sectigo_cm_password', 'sectigo_cm_client_secret'] as const;
+
+/** Enroll fields that make no sense as a shared default (per-request material, or the connection's own fields). */
+const NOT_DEFAULTS = new Set(['sectigo_csr', 'sectigo_private_key', 'idempotency_key', 'sectigo_cm_user', 'sectigo_cm_password', 'sectigo_cm_org_id']);
+
+const defaultFields: Record<string, FieldSchema> = Object.fromEntries(
+  Object.entries(enrollFields as Record<string, FieldSchema>).filter(([name]) => !NOT_DEFAULTS.has(name)),
+);
+
+const connectionFields = {
+  sectigo_cm_base_url: { type: 'string', minLength: 1, maxLength: 2048, description: 'SCM URL: https://host, https://host/ or https://host/api/ssl/v1' },
+  sectigo_cm_user: { type: 'string', minLength: 1, maxLength: 256, description: 'SCM API user (login header); required for password auth' },
+  sectigo_cm_password: { type: 'string', minLength: 1, maxLength: 1024, secret: true, description: 'SCM API password; write-only' },
+  sectigo_cm_uri: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9._-]+$', description: 'SCM customer URI (customerUri header)' },
+  sectigo_cm_org_id: { type: 'integer', minimum: 1, description: 'SCM organization or department id' },
+  sectigo_config_type: { type: 'string', enum: ['ssl_cert', 'client_cert'], description: 'Certificate family of this config: ssl_cert or client_cert' },
+  sectigo_cm_auth_type: { type: 'string', enum: ['password', 'oauth2'], description: 'How to authenticate to SCM: password (default) or oauth2' },
+  sectigo_cm_client_id: { type: 'string', minLength: 1, maxLength: 256, description: 'OAuth2 client id (oauth2 auth)' },
+  sectigo_cm_client_secret: { type: 'string', minLength: 1, maxLength: 1024, secret: true, description: 'OAuth2 client secret (oauth2 auth); write-only' },
+  sectigo_cm_token_url: { type: 'string', format: 'uri', maxLength: 2048, description: 'OAuth2 token endpoint (oauth2 auth)' },
+  sectigo_verify_tls: { type: 'boolean', description: 'Verify SCM\'s TLS certificate (default true)' },
+  sectigo_ca_bundle: { type: 'string', maxLength: 65_536, pattern: '-----BEGIN CERTIFICATE-----', description: 'PEM CA certificates to trust for SCM (private CA or TLS-inspecting proxy)' },
+  sectigo_proxy_url: { type: 'string', format: 'uri', maxLength: 2048, description: 'HTTPS proxy for calls to SCM' },
+} satisfies Record<string, FieldSchema>;
+
+const fields: Record<string, FieldSchema> = {
+  ...defaultFields,
+  ...connectionFields,
+  verify: { type: 'boolean', description: 'Check the credentials against SCM before storing (default false)' },
+};
+
+function configKey(name: string): string {
+  return `config/${name}`;
+}
+
+export async function readConfig(storage: Storage, name: string): Promise<ConfigEntry> {
+  const entry = await storage.get<ConfigEntry>(configKey(name));
+  if (entry === undefined) throw new NotFoundError(`config "${name}" not found`);
+  return entry;
+}
+
+function normaliseBaseUrl(input: string): string {
+  try {
+    return normalizeScmBaseUrl(input).apiRoot.replace(/\/api$/, '');
+  } catch (err) {
+    if (err instanceof UserError) throw new UserError(`sectigo_cm_base_url: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The stored entry after merging a write onto what was there. */
+function mergeEntry(name: string, existing: ConfigEntry | undefined, data: Record<string, unknown>): { entry: ConfigEntry; ignored: string[] } {
+  const connection: Record<string, unknown> = { ...(existing ?? {}) };
+  const defaults: Record<string, unknown> = { ...(existing?.enroll_defaults ?? {}) };
+  const ignored: string[] = [];
+  for (const [field, value] of Object.entries(data)) {
+    if (field === 'verify') continue;
+    if (field in connectionFields) connection[field] = value;
+    // The plugin's JSON files carry more sectigo_* fields than we know; keep them as defaults.
+    else if (field.startsWith('sectigo_') && !NOT_DEFAULTS.has(field)) defaults[field] = value;
+    else ignored.push(field);
+  }
+  const entry = {
+    sectigo_cm_auth_type: 'password',
+    sectigo_verify_tls: true,
+    ...connection,
+    name,
+    enroll_defaults: defaults,
+  } as ConfigEntry;
+  entry.sectigo_cm_base_url = entry.sectigo_cm_base_url && normaliseBaseUrl(entry.sectigo_cm_base_url);
+  requireComplete(entry);
+  return { entry, ignored };
+}
+
+function requireComplete(entry: ConfigEntry): void {
+  const needed: Array<keyof ConfigEntry> = ['sectigo_cm_base_url', 'sectigo_cm_uri', 'sectigo_cm_org_id', 'sectigo_config_type'];
+  needed.push(...(entry.sectigo_cm_auth_type === 'oauth2' ? (['sectigo_cm_client_id', 'sectigo_cm_client_secret'] as const) : (['sectigo_cm_user', 'sectigo_cm_password'] as const)));
+  const missing = needed.filter((field) => entry[field] === undefined || entry[field] === '');
+  if (missing.length > 0) throw new UserError(missing.map((field) => `${field}: is required`).join('; '));
+}
+
+/** What a read shows: everything but the secrets, and whether each secret is set. */
+function publicView(entry: ConfigEntry): Record<string, unknown> {
+  const { name: _name, enroll_defaults, ...connection } = entry;
+  const view: Record<string, unknown> = { ...enroll_defaults, ...connection };
+  for (const secret of SECRET_FIELDS) {
+    delete view[secret];
+    view[`${secret}_set`] = entry[secret] !== undefined;
+  }
+  return view;
+}
+
+const configPath = definePath<EngineContext>({
+  pattern: 'configs/:config',
+  synopsis: 'An SCM connection (URL, credentials, organisation, certificate family) and enroll defaults',
+  help: `Write creates or updates (fields merge onto the existing entry; a password not resent is kept).
+Read never shows \`sectigo_cm_password\` or \`sectigo_cm_client_secret\`; it shows \`sectigo_cm_password_set: true\`.
+Any enroll field (\`sectigo_ssl_cert_type\`, \`sectigo_max_timeout\`, …) stored here is a default for enrolls with this config.
+\`verify=true\` checks the credentials against SCM first and stores nothing if SCM refuses them.
+Delete removes the entry only; certificate records of the config stay.
+
+    vault write sectigo-vault-pki/configs/web @config.json
+    vault read sectigo-vault-pki/configs/web`,
+  fields,
+  operations: {
+    read: async ({ params }, ctx) => {
+      const entry = await ctx.storage.get<ConfigEntry>(configKey(params.config));
+      return entry ? { data: publicView(entry) } : undefined;
+    },
+    update: async ({ params, data, signal }, ctx) => {
+      const existing = await ctx.storage.get<ConfigEntry>(configKey(params.config));
+      const { entry, ignored } = mergeEntry(params.config, existing, data);
+      if (data.verify === true) {
+        if (!ctx.verifyScmCredentials) throw new UserError('verify: verify is not available in this server build');
+        await ctx.verifyScmCredentials(entry, signal);
+      }
+      await ctx.storage.put(configKey(params.config), entry);
+      return ignored.length > 0 ? { warnings: [`Endpoint ignored these unrecognized parameters: [${ignored.join(' ')}]`] } : undefined;
+    },
+    delete: async ({ params }, ctx) => {
+      await ctx.storage.delete(configKey(params.config));
+    },
+  },
+});
+
+const configListPath = definePath<EngineContext>({
+  pattern: 'configs',
+  synopsis: 'Names of the SCM config entries',
+  help: 'LIST (or GET ?list=true) returns the config names. An empty list is 404, as in Vault.',
+  fields: {},
+  operations: {
+    list: async (_req, ctx) => ({ data: { keys: await ctx.storage.list('config/') } }),
+  },
+});
+
+export const configPaths: PathDefinition<EngineContext>[] = [configListPath, configPath];

@@ -1,0 +1,89 @@
+/**
+ * Mounts a path table (PathDefinition[]) under a mount point: matches the
+ * path, answers `?help=1`, validates and coerces the data, calls the handler
+ * and shapes Vault's answer (204 for an update with nothing to say, 404 for a
+ * read with nothing or an empty list, as Vault does).
+ */
+import type { Middleware } from 'koa';
+import { writeEnvelope, writeErrors, writeJson, writeNoContent } from '../http/envelope.js';
+import type { RequestState } from '../http/request-state.js';
+import { UserError } from './errors.js';
+import { renderHelp } from './help.js';
+import type { PathDefinition, PathResponse } from './path.js';
+import { compilePattern } from './path-matcher.js';
+import { compileValidator } from './validation.js';
+
+export interface MountOptions<C> {
+  /** Without slashes: 'sectigo-vault-pki'. */
+  mount: string;
+  /** `mount_type` in responses. */
+  mountType: string;
+  definitions: PathDefinition<C>[];
+  context: C;
+  /** Checked after the path matched; throws to refuse (403). */
+  authorize?: (state: RequestState, def: PathDefinition<C>) => void;
+}
+
+export function mountPaths<C>(options: MountOptions<C>): Middleware<RequestState> {
+  const routes = options.definitions.map((def) => ({
+    def,
+    matcher: compilePattern(def.pattern),
+    validate: compileValidator(def as PathDefinition<unknown>),
+  }));
+  const patterns = new Set(options.definitions.map((def) => def.pattern));
+  const prefix = `${options.mount}/`;
+
+  return async (ctx, next) => {
+    const { vaultPath } = ctx.state;
+    if (vaultPath !== options.mount && !vaultPath.startsWith(prefix)) return next();
+    const relative = vaultPath.slice(prefix.length);
+    const found = routes
+      .map((candidate) => ({ route: candidate, params: candidate.matcher.match(relative) }))
+      .find((candidate) => candidate.params !== undefined);
+    if (!found) throw new UserError(`unsupported path: ${vaultPath}`, 404);
+    const { route } = found;
+    const params = found.params!;
+    options.authorize?.(ctx.state, route.def);
+
+    if (ctx.state.help) {
+      writeJson(ctx, 200, { help: renderHelp(prefix, route.def as PathDefinition<unknown>) });
+      return;
+    }
+    const operation = ctx.state.operation;
+    const handler = route.def.operations[operation];
+    if (!handler) {
+      // `PUT configs/` reaches the list path; say what is missing, not "unsupported operation".
+      const child = [...patterns].find((pattern) => pattern.startsWith(`${route.def.pattern}/:`) && pattern.split('/').length === route.def.pattern.split('/').length + 1);
+      if (child && operation !== 'list' && ctx.path.endsWith('/')) {
+        throw new UserError(`${child.split('/').pop()!.slice(1)}: must not be empty`);
+      }
+      throw new UserError(`unsupported operation: ${operation} on ${vaultPath}`, 405);
+    }
+    const data = route.validate(operation, ctx.state.data);
+    const result: PathResponse | void = await handler(
+      {
+        params,
+        data,
+        headers: ctx.headers as Record<string, string | undefined>,
+        requestId: ctx.state.requestId,
+        signal: ctx.state.signal,
+        token: ctx.state.token && { id: ctx.state.clientToken!, entry: ctx.state.token },
+      },
+      options.context,
+    );
+    if (result?.raw) {
+      writeJson(ctx, result.raw.status, result.raw.body);
+      return;
+    }
+    const isEmptyList = operation === 'list' && !(Array.isArray(result?.data?.keys) && result.data.keys.length > 0);
+    if ((operation === 'read' && !result?.data) || isEmptyList) {
+      writeErrors(ctx, 404, []);
+      return;
+    }
+    if (!result?.data && !result?.auth && !(result?.warnings && result.warnings.length > 0)) {
+      writeNoContent(ctx);
+      return;
+    }
+    writeEnvelope(ctx, ctx.state.requestId, { data: result.data, warnings: result.warnings, auth: result.auth, mountType: options.mountType });
+  };
+}

@@ -1,0 +1,23 @@
+import type { Logger } from '../logging.js';
+import type { Operation } from '../framework/path.js';
+import type { TokenEntry } from '../auth/token-store.js';
+
+/** What the middlewares work out about a request, in the order they run. */
+export interface RequestState {
+  requestId: string;
+  /** Child logger carrying request_id. */
+  logger: Logger;
+  /** Fires when the client goes away or max_request_duration passes. */
+  signal: AbortSignal;
+  /** Path under /v1/, without leading or trailing slash. */
+  vaultPath: string;
+  operation: Operation;
+  /** `?help=1` was asked for. */
+  help: boolean;
+  /** Body (update) or query (read, list, delete), not yet validated. */
+  data: Record<string, unknown>;
+  /** Set by the auth middleware on authenticated routes. */
+  token?: TokenEntry;
+  /** The token as the client sent it (lookup-self echoes it). */
+  clientToken?: string;
+}

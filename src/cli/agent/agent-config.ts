@@ -214,5 +214,14 @@ function describeProblem(error: ErrorObject): string {
     const missing = (error.params as { missingProperty: string }).missingProperty;
     return `${location ? `${location}.` : ''}${missing}: required`;
   }
+  const field = location.split('.').at(-1) ?? '';
+  if (error.keyword === 'pattern' && field in PATTERN_HINTS) return `${location}: ${PATTERN_HINTS[field]}`;
   return `${location || 'config'}: ${error.message}`;
 }
+
+/** What a pattern means, in words: a regular expression is no help to whoever wrote the file. */
+const PATTERN_HINTS: Record<string, string> = {
+  path: 'must be a Vault path like sectigo-vault-pki/certs/<config>/<cert_unique_id>',
+  file_mode: 'must be an octal mode like 0644',
+  vault_addr: 'must start with http:// or https://',
+};

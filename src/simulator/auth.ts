@@ -41,7 +41,7 @@ export function authenticate(ctx: Context, credentials: Credentials, tokens: Tok
   const authorization = ctx.get('authorization');
   if (/^bearer\s/i.test(authorization)) {
     if (tokens.isValid(authorization.replace(/^bearer\s+/i, '').trim())) return;
-    ctx.set('WWW-Authenticate', `Bearer authorization_uri="${ctx.origin}${TOKEN_PATH}"`);
+    ctx.set('WWW-Authenticate', `Bearer authorization_uri="${ctx.protocol}://${ctx.host}${TOKEN_PATH}"`);
     throw scm.unknownUser();
   }
   const matches =

@@ -80,6 +80,9 @@ export class Issuer {
     subject: x509.Name | undefined,
     validity = { notBefore: new Date(), notAfter: new Date(Date.now() + order.term * DAY_MS) },
   ): Promise<void> {
+    // X.509 times have whole seconds: store what the certificate will say.
+    const notBefore = wholeSeconds(validity.notBefore);
+    const notAfter = wholeSeconds(validity.notAfter);
     const csr = await decodeCsr(order.csr);
     const leaf = await this.ca.issue({
       purpose,
@@ -87,12 +90,13 @@ export class Issuer {
       publicKey: csr.request.publicKey,
       keyAlgorithm: order.keyAlgorithm,
       subjectAltNames,
-      ...validity,
+      notBefore,
+      notAfter,
     });
     order.certificate = leaf.pem;
     order.serialNumber = leaf.serialNumber;
-    order.notBefore = validity.notBefore.toISOString();
-    order.notAfter = validity.notAfter.toISOString();
+    order.notBefore = notBefore.toISOString();
+    order.notAfter = notAfter.toISOString();
     order.issued = new Date().toISOString();
     delete order.issueAt;
   }
@@ -115,6 +119,10 @@ function subjectWithCommonName(subject: x509.Name, commonName: string): x509.Nam
   const rdns = subject.toJSON();
   const replaced = rdns.map((rdn) => ('CN' in rdn ? { ...rdn, CN: [commonName] } : rdn));
   return new x509.Name(rdns.some((rdn) => 'CN' in rdn) ? replaced : [...rdns, { CN: [commonName] }]);
+}
+
+function wholeSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }
 
 function isDue(order: OrderBase): boolean {

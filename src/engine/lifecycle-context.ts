@@ -5,10 +5,9 @@
  */
 import type { CertificateLifecycle } from '../lifecycle/lifecycle.js';
 import type { CertificateRecord } from '../lifecycle/record.js';
+import type { EngineContext } from './context.js';
 
-export interface LifecycleContext {
-  lifecycle?: CertificateLifecycle;
-}
+export type LifecycleContext = EngineContext;
 
 export function lifecycleOf(ctx: LifecycleContext): CertificateLifecycle {
   // Only a server started without its engine services gets here: a bug, so a 500.

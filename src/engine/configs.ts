@@ -79,6 +79,10 @@ export async function readConfig(storage: Storage, name: string): Promise<Config
   return entry;
 }
 
+export async function storeConfig(storage: Storage, entry: ConfigEntry): Promise<void> {
+  await storage.put(configKey(entry.name), entry);
+}
+
 function normaliseBaseUrl(input: string): string {
   try {
     return normalizeScmBaseUrl(input).apiRoot.replace(/\/api$/, '');
@@ -88,8 +92,12 @@ function normaliseBaseUrl(input: string): string {
   }
 }
 
-/** The stored entry after merging a write onto what was there. */
-function mergeEntry(name: string, existing: ConfigEntry | undefined, data: Record<string, unknown>): { entry: ConfigEntry; ignored: string[] } {
+/**
+ * The entry a write produces: `data` (already validated against the path's
+ * fields) merged onto what is stored. Nothing is written; see storeConfig.
+ */
+export async function prepareConfig(storage: Storage, name: string, data: Record<string, unknown>): Promise<{ entry: ConfigEntry; ignored: string[] }> {
+  const existing = await storage.get<ConfigEntry>(configKey(name));
   const connection: Record<string, unknown> = { ...(existing ?? {}) };
   const defaults: Record<string, unknown> = { ...(existing?.enroll_defaults ?? {}) };
   const ignored: string[] = [];
@@ -148,13 +156,12 @@ Delete removes the entry only; certificate records of the config stay.
       return entry ? { data: publicView(entry) } : undefined;
     },
     update: async ({ params, data, signal }, ctx) => {
-      const existing = await ctx.storage.get<ConfigEntry>(configKey(params.config));
-      const { entry, ignored } = mergeEntry(params.config, existing, data);
+      const { entry, ignored } = await prepareConfig(ctx.storage, params.config, data);
       if (data.verify === true) {
         if (!ctx.verifyScmCredentials) throw new UserError('verify: verify is not available in this server build');
         await ctx.verifyScmCredentials(entry, signal);
       }
-      await ctx.storage.put(configKey(params.config), entry);
+      await storeConfig(ctx.storage, entry);
       return ignored.length > 0 ? { warnings: [`Endpoint ignored these unrecognized parameters: [${ignored.join(' ')}]`] } : undefined;
     },
     delete: async ({ params }, ctx) => {

@@ -1,0 +1,100 @@
+/**
+ * `scmpki server [-config F] [-dev] [-dev-root-token-id=ID]
+ * [-dev-listen-address=127.0.0.1:8200] [-dev-scm-address=127.0.0.1:8201]
+ * [-dev-data-dir=DIR]`: runs until SIGINT/SIGTERM, then closes the listener
+ * and the database. Resolves with the process exit code.
+ */
+import { parseGoFlags } from '../cli/go-flags.js';
+import { createLogger } from '../logging.js';
+import { startDevServer } from './dev-mode.js';
+import { loadSettings } from './settings.js';
+import { startServer } from './start.js';
+
+const USAGE = `Usage: scmpki server [-config=scmpki.json] | -dev [dev options]
+
+  Runs the scmpki server. Settings come from the JSON config file and SCMPKI_*
+  environment variables (docs/configuration.md).
+
+  -config=FILE                       JSON config file
+  -dev                               In-memory-style dev server with the SCM simulator
+  -dev-root-token-id=ID              Fixed root token in dev mode
+  -dev-listen-address=127.0.0.1:8200 Dev server address
+  -dev-scm-address=127.0.0.1:8201    Dev SCM simulator address
+  -dev-data-dir=DIR                  Keep dev data in DIR (default: temporary, removed on exit)
+`;
+
+function waitForSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+function devBanner(url: string, token: string | undefined, scmUrl: string, orgId: number, dataDir: string, kept: boolean): string {
+  const tokenLine = token ?? '(created at the first start of this data dir; use -dev-root-token-id to fix one)';
+  return `
+==> scmpki dev server started. Do not run dev mode in production.
+
+    Address:        ${url}
+    Root token:     ${tokenLine}
+    SCM simulator:  ${scmUrl}  (login/password/customerUri demo/demo/demo, org ${orgId})
+    Configs:        demo (ssl_cert), demo-client (client_cert)
+    Data dir:       ${dataDir}${kept ? '' : '  (temporary, removed on exit)'}
+
+Try:
+
+    export VAULT_ADDR='${url}'
+    export VAULT_TOKEN='${token ?? '<root token>'}'
+    scmpki list sectigo-vault-pki/configs
+    scmpki write sectigo-vault-pki/enroll/demo sectigo_csr_domain=www.example.com
+    scmpki list sectigo-vault-pki/certs/demo
+
+`;
+}
+
+export async function runServerCommand(argv: string[]): Promise<number> {
+  const { flags, positionals } = parseGoFlags(argv, {
+    string: ['config', 'dev-root-token-id', 'dev-listen-address', 'dev-scm-address', 'dev-data-dir'],
+    boolean: ['dev', 'help'],
+    default: { 'dev-listen-address': '127.0.0.1:8200', 'dev-scm-address': '127.0.0.1:8201' },
+  });
+  if (flags.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  try {
+    if (positionals.length > 0) throw new Error(`unexpected arguments: ${positionals.join(' ')}`);
+    const known = new Set(['config', 'dev', 'help', 'dev-root-token-id', 'dev-listen-address', 'dev-scm-address', 'dev-data-dir']);
+    const unknown = Object.keys(flags).filter((name) => !known.has(name));
+    if (unknown.length > 0) throw new Error(`flag provided but not defined: -${unknown[0]}\n\n${USAGE}`);
+
+    if (flags.dev) {
+      const logger = createLogger({ level: process.env.SCMPKI_LOG_LEVEL ?? 'info' });
+      const dev = await startDevServer({
+        listenAddress: String(flags['dev-listen-address']),
+        scmAddress: String(flags['dev-scm-address']),
+        rootTokenId: flags['dev-root-token-id'] === undefined ? undefined : String(flags['dev-root-token-id']),
+        dataDir: flags['dev-data-dir'] === undefined ? undefined : String(flags['dev-data-dir']),
+        logger,
+      });
+      process.stdout.write(devBanner(dev.server.url, dev.server.rootToken, dev.scmUrl, dev.orgId, dev.dataDir, dev.kept));
+      logger.info({ signal: await waitForSignal() }, 'shutting down');
+      await dev.close();
+      return 0;
+    }
+
+    const settings = await loadSettings(flags.config === undefined ? undefined : String(flags.config));
+    const logger = createLogger({ level: settings.log_level });
+    const server = await startServer(settings, { logger });
+    if (server.rootToken) {
+      process.stdout.write(`\nRoot token (shown only this once; store it safely):\n\n    ${server.rootToken}\n\n`);
+    }
+    process.stdout.write(`scmpki listening on ${server.url}${server.sealed ? ' (SEALED: the seal key does not open the storage)' : ''}\n`);
+    logger.info({ signal: await waitForSignal() }, 'shutting down');
+    await server.close();
+    return 0;
+  } catch (err) {
+    process.stderr.write(`Error: ${(err as Error).message}\n`);
+    return 1;
+  }
+}

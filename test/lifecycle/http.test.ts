@@ -1,0 +1,62 @@
+import t from 'tap';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { startServer } from '../../src/server/start.js';
+import { resolveSettings } from '../../src/server/settings.js';
+import { startSimulator } from '../../src/simulator/index.js';
+
+const sim = await startSimulator({ issueDelayMs: 200 });
+const dir = await mkdtemp(join(tmpdir(), 'scmpki-lifecycle-http-'));
+const settings = resolveSettings([{ listen_address: '127.0.0.1:0', storage_path: join(dir, 'db'), seal_key_file: join(dir, 'seal.key'), log_level: 'silent' }]);
+const server = await startServer(settings, { sealKey: randomBytes(32), rootTokenId: 'root' });
+t.teardown(async () => {
+  await server.close();
+  await sim.close();
+  await rm(dir, { recursive: true, force: true });
+});
+const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const res = await fetch(`${server.url}/v1/sectigo-vault-pki/${path}`, {
+    method,
+    headers: { 'x-vault-token': 'root', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+};
+
+t.test('over HTTP: config with verify, enroll, list with key_info, readcert, read with auto-renew, delete', async (t) => {
+  const config = await api('POST', 'configs/web', {
+    sectigo_cm_base_url: sim.url, sectigo_cm_user: 'demo', sectigo_cm_password: 'demo', sectigo_cm_uri: 'demo',
+    sectigo_cm_org_id: sim.orgId, sectigo_config_type: 'ssl_cert', sectigo_ssl_cert_type: 2001, sectigo_ssl_cert_validity: 365, verify: true,
+  });
+  t.equal(config.status, 204);
+
+  const enroll = await api('POST', 'enroll/web', { sectigo_csr_domain: 'http.example.com', sectigo_loop_period: '0.2', sectigo_csr_key_size: '2048' }, { 'idempotency-key': 'h-1' });
+  t.equal(enroll.status, 200);
+  const id = enroll.body.data.cert_unique_id;
+  t.same(enroll.body.data.state.map((s: { status: string }) => s.status), ['Applied', 'Issued']);
+  t.match(enroll.body.data.private_key, /BEGIN PRIVATE KEY/);
+
+  const retry = await api('PUT', 'enroll/web', { sectigo_csr_domain: 'http.example.com', sectigo_loop_period: '0.2', sectigo_csr_key_size: '2048' }, { 'idempotency-key': 'h-1' });
+  t.equal(retry.body.data.cert_unique_id, id, 'Idempotency-Key header honoured');
+
+  const list = await api('GET', 'certs/web?list=true');
+  t.equal(list.body.data.key_info[id].status, 'Issued');
+  t.equal(list.body.data.key_info[id].domain, 'http.example.com');
+
+  const stored = await api('GET', `readcert/web/${id}`);
+  t.equal(stored.body.data.cert_unique_id, id);
+
+  const read = await api('GET', `certs/web/${id}?sectigo_auto_renew=true&sectigo_expiry_window=400&sectigo_loop_period=0.2`);
+  t.not(read.body.data.cert_unique_id, id, 'renewed on read');
+  t.match(read.body.warnings.join(' '), /was renewed/);
+
+  const bad = await api('POST', 'enroll/web', { sectigo_csr_domain: 'x.example.com', sectigo_csr_key_size: '1024' });
+  t.equal(bad.status, 400);
+  t.match(bad.body.errors.join(' '), /sectigo_csr_key_size/);
+
+  t.equal((await api('DELETE', `certs/web/${id}`)).status, 204);
+  t.equal((await api('GET', `readcert/web/${id}`)).status, 404);
+});

@@ -1,0 +1,122 @@
+/**
+ * A real scmpki server (startServer on 127.0.0.1:0, LevelDB in a temp dir), a
+ * real SCM simulator with its real CA, and real HTTP between all of them.
+ * Config entries are written through the configs path, as users write them.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Test } from 'tap';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { startTestServer, type TestServer } from '../foundation/server-fixture.js';
+import { tempDir } from '../foundation/temp-dir.js';
+
+export const MOUNT = 'sectigo-vault-pki';
+
+export interface Reply {
+  status: number;
+  /** Parsed JSON body; undefined for 204. */
+  body: any;
+}
+
+export interface Setup {
+  server: TestServer;
+  sim: Simulator;
+  dir: string;
+  /** One request to the engine mount: `call('POST', 'revoke/web/1_demo', {...})`. */
+  call(method: string, path: string, body?: unknown): Promise<Reply>;
+  /** Writes config `name` (connection to the test simulator, plus the given fields). */
+  writeConfig(name: string, fields: Record<string, unknown>): Promise<void>;
+  /** `openssl verify` of a leaf against the simulator's root and intermediate; throws when it fails. */
+  verify(leafPem: string): Promise<string>;
+}
+
+export async function setUp(t: Test, options: { issueDelayMs?: number } = {}): Promise<Setup> {
+  const sim = await startSimulator({ issueDelayMs: options.issueDelayMs ?? 200 });
+  t.teardown(() => sim.close());
+  const server = await startTestServer(t, { log_level: 'warn' });
+  const dir = await tempDir(t, 'operations');
+  const root = join(dir, 'root.pem');
+  const intermediate = join(dir, 'intermediate.pem');
+  await writeFile(root, sim.caChainPem.root);
+  await writeFile(intermediate, sim.caChainPem.intermediate);
+
+  const call = async (method: string, path: string, body?: unknown): Promise<Reply> => {
+    const response = await fetch(`${server.url}/v1/${MOUNT}/${path}`, {
+      method,
+      headers: { 'X-Vault-Token': server.token },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+  };
+
+  return {
+    server,
+    sim,
+    dir,
+    call,
+    async writeConfig(name, fields) {
+      const reply = await call('POST', `configs/${name}`, {
+        sectigo_cm_user: 'demo',
+        sectigo_cm_password: 'demo',
+        sectigo_cm_uri: 'demo',
+        sectigo_cm_org_id: sim.orgId,
+        ...fields,
+        sectigo_cm_base_url: sim.url,
+      });
+      if (reply.status >= 300) throw new Error(`config ${name}: ${reply.status} ${JSON.stringify(reply.body)}`);
+    },
+    async verify(leafPem) {
+      const leaf = join(dir, `leaf-${randomBytes(4).toString('hex')}.pem`);
+      await writeFile(leaf, leafPem);
+      const { stdout } = await promisify(execFile)('openssl', ['verify', '-CAfile', root, '-untrusted', intermediate, leaf]);
+      return stdout.trim();
+    },
+  };
+}
+
+/** Fast collect settings for tests: the simulator issues in ~200 ms. */
+export const FAST = { sectigo_loop_period: 0.1, sectigo_max_timeout: 20 };
+
+export const SSL_CONFIG = {
+  sectigo_config_type: 'ssl_cert',
+  sectigo_ssl_cert_type: 2001,
+  sectigo_ssl_cert_validity: 365,
+  ...FAST,
+};
+
+export const CLIENT_CONFIG = {
+  sectigo_config_type: 'client_cert',
+  sectigo_client_cert_type: 3001,
+  sectigo_client_cert_validity: 365,
+  ...FAST,
+};
+
+export function sslEnroll(domain: string, key: { algo: string; size: string } = { algo: 'RSA', size: '2048' }) {
+  return { sectigo_csr_domain: domain, sectigo_csr_key_algo: key.algo, sectigo_csr_key_size: key.size };
+}
+
+export function clientEnroll(email: string, key: { algo: string; size: string } = { algo: 'RSA', size: '2048' }) {
+  return {
+    sectigo_client_cert_email: email,
+    sectigo_client_cert_first_name: 'Jane',
+    sectigo_client_cert_last_name: 'Doe',
+    sectigo_csr_key_algo: key.algo,
+    sectigo_csr_key_size: key.size,
+  };
+}
+
+/** Enrolls and insists on an issued certificate. */
+export async function enrollIssued(setup: Setup, config: string, body: Record<string, unknown>): Promise<any> {
+  const reply = await setup.call('POST', `enroll/${config}`, body);
+  const status = reply.body?.data?.state?.at(-1)?.status;
+  if (reply.status !== 200 || status !== 'Issued') throw new Error(`enroll ${config}: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body.data;
+}
+
+export function statuses(record: { state: Array<{ status: string }> }): string[] {
+  return record.state.map((s) => s.status);
+}

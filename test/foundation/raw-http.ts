@@ -1,0 +1,45 @@
+import http from 'node:http';
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  json(): any;
+}
+
+/** One request through node:http with exactly the headers given (no Content-Type unless asked for). */
+export function rawRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<RawResponse> {
+  const url = new URL(path, baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers: options.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** A complete config entry as the vault CLI sends it: every value a string. */
+export function configAsStrings(password = 'demo-password'): Record<string, string> {
+  return {
+    sectigo_cm_base_url: 'https://cert-manager.example/api/ssl/v1',
+    sectigo_cm_user: 'api-user',
+    sectigo_cm_password: password,
+    sectigo_cm_uri: 'acme',
+    sectigo_cm_org_id: '1234',
+    sectigo_config_type: 'ssl_cert',
+  };
+}

@@ -7,6 +7,7 @@ import type { Logger } from '../logging.js';
 import type { ServerSettings } from '../server/settings.js';
 import type { Storage } from '../storage/storage.js';
 import type { ConfigEntry } from './configs.js';
+import type { CertificateLifecycle } from '../lifecycle/lifecycle.js';
 
 export interface EngineContext {
   storage: Storage;
@@ -18,6 +19,8 @@ export interface EngineContext {
    * `configs/<name>` with `verify=true`; absent → that write answers 400.
    */
   verifyScmCredentials?: (config: ConfigEntry, signal: AbortSignal) => Promise<void>;
+  /** Records, collect, renew: set by the certificate-lifecycle service (certificate-lifecycle.ts). */
+  lifecycle?: CertificateLifecycle;
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { PathDefinition } from '../framework/path.js';
 import { configPaths } from './configs.js';
 import type { EngineContext, EngineService } from './context.js';
+import { certificateLifecycleService, certificatePaths } from './certificate-lifecycle.js';
 import { revokePath } from './revoke.js';
 import { replacePath } from './replace.js';
 import { fetchPath } from './fetch.js';
@@ -13,4 +14,4 @@ import { profileListPath, profilePath } from './profile.js';
 
 export const enginePaths: PathDefinition<EngineContext>[] = [...configPaths, revokePath, replacePath, fetchPath, profilePath, profileListPath];
 
-export const engineServices: EngineService[] = [];
+export const engineServices: EngineService[] = [certificateLifecycleService];

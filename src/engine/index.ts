@@ -6,12 +6,12 @@
 import type { PathDefinition } from '../framework/path.js';
 import { configPaths } from './configs.js';
 import type { EngineContext, EngineService } from './context.js';
-import { certificateLifecycleService, certificatePaths } from './certificate-lifecycle.js';
 import { revokePath } from './revoke.js';
 import { replacePath } from './replace.js';
 import { fetchPath } from './fetch.js';
 import { profileListPath, profilePath } from './profile.js';
+import { certificateLifecycleService, certificatePaths } from './certificate-lifecycle.js';
 
-export const enginePaths: PathDefinition<EngineContext>[] = [...configPaths, revokePath, replacePath, fetchPath, profilePath, profileListPath];
+export const enginePaths: PathDefinition<EngineContext>[] = [...configPaths, ...certificatePaths, revokePath, replacePath, fetchPath, profilePath, profileListPath];
 
 export const engineServices: EngineService[] = [certificateLifecycleService];

@@ -55,7 +55,10 @@ async function importFromScm(lifecycle: CertificateLifecycle, config: string, id
   if (first.kind === 'failed') throw new UserError(`SCM error ${first.fault.code}: ${first.fault.description}`);
   if (first.kind === 'pending') {
     await lifecycle.records.save([withState(base, 'Applied')]);
-    const record = await lifecycle.collect(config, id, lifecycle.timing(options));
+    const collected = await lifecycle.collect(config, id, lifecycle.timing(options));
+    const record = collected.domain || !collected.leaf_certificate
+      ? collected
+      : await lifecycle.records.update(config, id, (current) => ({ records: [withDomainFromLeaf(current)] }));
     return { record, warnings: [`imported ${id} from SCM`, ...lifecycle.pendingWarnings(record, options)] };
   }
   const record = recordAfterCollect(base, first, true);
@@ -65,12 +68,17 @@ async function importFromScm(lifecycle: CertificateLifecycle, config: string, id
     }
     throw new UserError(`SCM's certificate for ${id} could not be used: ${record.last_error?.description}`, 502);
   }
-  // Client certificates name their holder only in the certificate; enroll records use the e-mail.
-  const leaf = parseCertificate(record.leaf_certificate);
-  const domain = record.domain || leaf.subjectAltNames[0] || leaf.commonName || '';
-  await lifecycle.records.save([{ ...record, domain }]);
+  const imported = withDomainFromLeaf(record);
+  await lifecycle.records.save([imported]);
   lifecycle.deps.logger.info({ config, cert_unique_id: id }, 'certificate imported from SCM');
-  return { record: { ...record, domain }, warnings: [`imported ${id} from SCM`] };
+  return { record: imported, warnings: [`imported ${id} from SCM`] };
+}
+
+/** Client certificates name their holder only in the certificate; enroll records use the e-mail. */
+function withDomainFromLeaf(record: CertificateRecord): CertificateRecord {
+  if (record.domain || !record.leaf_certificate) return record;
+  const leaf = parseCertificate(record.leaf_certificate);
+  return { ...record, domain: leaf.subjectAltNames[0] ?? leaf.commonName ?? '' };
 }
 
 async function baseRecord(

@@ -19,6 +19,7 @@ interface CertificateEntryInput {
   chain_file?: string;
   fullchain_file?: string;
   expiry_window_days?: number;
+  collect_timeout?: string;
   reload_command?: string;
   /** Octal text ("0644") for cert, chain and fullchain; the key is always 0600. */
   file_mode?: string;
@@ -70,6 +71,7 @@ const schema: JSONSchemaType<AgentConfigInput> = {
           chain_file: fileName,
           fullchain_file: fileName,
           expiry_window_days: { type: 'integer', minimum: 1, maximum: 3650, nullable: true },
+          collect_timeout: duration,
           reload_command: { type: 'string', minLength: 1, nullable: true },
           file_mode: { type: 'string', pattern: '^0?[0-7]{3}$', nullable: true },
           uid: { type: 'integer', minimum: 0, nullable: true },
@@ -91,6 +93,8 @@ export interface CertificateTarget {
   path: string;
   files: Record<OutputFile, string>;
   expiryWindowDays: number | undefined;
+  /** Seconds one read may wait for SCM to issue (sent as sectigo_max_timeout); the server's default when unset. */
+  collectTimeoutSeconds: number | undefined;
   reloadCommand: string | undefined;
   fileMode: number;
   owner: { uid: number; gid: number } | undefined;
@@ -180,6 +184,8 @@ function certificateTarget(entry: CertificateEntryInput, field: string, base: st
     path: entry.path.replace(/^\/+|\/+$/g, ''),
     files: { cert: fileOf('cert'), key: fileOf('key'), chain: fileOf('chain'), fullchain: fileOf('fullchain') },
     expiryWindowDays: entry.expiry_window_days,
+    collectTimeoutSeconds:
+      entry.collect_timeout === undefined ? undefined : parseDurationSeconds(entry.collect_timeout, `agent config ${source}: ${field}.collect_timeout`),
     reloadCommand: entry.reload_command,
     fileMode: entry.file_mode === undefined ? 0o644 : parseInt(entry.file_mode, 8),
     owner: entry.uid === undefined ? undefined : { uid: entry.uid, gid: entry.gid! },

@@ -25,6 +25,7 @@ export class UnusableCertificateError extends Error {
 export async function readCertificateBundle(client: VaultClient, target: CertificateTarget): Promise<CertificateBundle> {
   const query = new URLSearchParams({ sectigo_auto_renew: 'true' });
   if (target.expiryWindowDays !== undefined) query.set('sectigo_expiry_window', String(target.expiryWindowDays));
+  if (target.collectTimeoutSeconds !== undefined) query.set('sectigo_max_timeout', String(target.collectTimeoutSeconds));
   const secret = secretFromResponse(await client.request('GET', target.path, { query }), false);
   const record = secret?.data;
   if (!record) throw new UnusableCertificateError(`${target.path}: the server returned no data`);

@@ -30,6 +30,8 @@ const USAGE = `Usage: scmpki agent -config=FILE [-once] [-log-level=LEVEL]
   VAULT_TOKEN or ~/.vault-token, as for every other command.
 `;
 
+const AGENT_CLIENT_TIMEOUT_SECONDS = 120;
+
 const FLAGS = { string: ['config', 'log-level'], boolean: ['once', 'h', 'help'] };
 
 export async function agentCommand(argv: string[], term: Terminal): Promise<number> {
@@ -49,6 +51,9 @@ export async function agentCommand(argv: string[], term: Terminal): Promise<numb
     term.env,
   );
   if (config.token) clientConfig.token = config.token;
+  // A read that renews waits for SCM to issue, up to the server's request deadline (90 s by
+  // default); the CLI's 60 s client timeout would give up on a renewal that is about to succeed.
+  if (!term.env.VAULT_CLIENT_TIMEOUT) clientConfig.timeoutSeconds = AGENT_CLIENT_TIMEOUT_SECONDS;
   const logger = createLogger({
     level: typeof flags['log-level'] === 'string' ? flags['log-level'] : 'info',
     destination: term.stdout as DestinationStream,

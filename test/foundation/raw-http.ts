@@ -7,17 +7,20 @@ export interface RawResponse {
   json(): any;
 }
 
-/** One request through node:http with exactly the headers given (no Content-Type unless asked for). */
+/**
+ * One request through node:http with exactly the headers given (no Content-Type
+ * unless asked for) and the path sent as written (no dot-segment clean-up).
+ */
 export function rawRequest(
   baseUrl: string,
   method: string,
   path: string,
   options: { headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<RawResponse> {
-  const url = new URL(path, baseUrl);
+  const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers: options.headers, agent: false },
+      { host: url.hostname, port: url.port, path, method, headers: options.headers, agent: false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

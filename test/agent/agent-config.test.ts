@@ -36,6 +36,7 @@ t.test('explicit file names, Go durations, mode, owner and a leading slash on th
         chain_file: 'ca.pem',
         fullchain_file: 'full.pem',
         expiry_window_days: 20,
+        collect_timeout: '90s',
         reload_command: 'systemctl reload nginx',
         file_mode: '0640',
         uid: 0,
@@ -53,6 +54,7 @@ t.test('explicit file names, Go durations, mode, owner and a leading slash on th
   t.equal(target.fileMode, 0o640);
   t.same(target.owner, { uid: 0, gid: 33 });
   t.equal(target.expiryWindowDays, 20);
+  t.equal(target.collectTimeoutSeconds, 90);
 });
 
 t.test('YAML for .yaml files', async (t) => {
@@ -74,6 +76,7 @@ t.test('every mistake names the field and the problem', async (t) => {
     ['mode not octal', { certificates: [{ ...cert, file_mode: '0999' }] }, /certificates\[0\]\.file_mode: must be an octal mode like 0644/],
     ['address without scheme', { certificates: [cert], vault_addr: 'vault:8200' }, /vault_addr: must start with http:\/\/ or https:\/\//],
     ['bad duration', { certificates: [cert], interval: 'soon' }, /interval: "soon" is not a number of seconds or a duration/],
+    ['bad collect_timeout', { certificates: [{ ...cert, collect_timeout: '1 minute' }] }, /certificates\[0\]\.collect_timeout: "1 minute" is not a number of seconds/],
     ['zero interval', { certificates: [cert], interval: '0' }, /interval: must be a positive duration/],
     ['retry_max below retry_initial', { certificates: [cert], retry_initial: '1m', retry_max: '10s' }, /retry_max: must not be shorter than retry_initial/],
     ['no dir and no file', { certificates: [{ path: cert.path, cert_file: 'c.pem' }] }, /certificates\[0\]\.key_file: required when certificates\[0\]\.dir is not set/],

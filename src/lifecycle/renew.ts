@@ -68,6 +68,8 @@ async function renewOnce(
       renewed_from: id,
       renewed_to: null,
       last_error: null,
+      // SCM renews the old order's key, never a replace the old record left unfinished.
+      pending_replacement: undefined,
       state: [],
     },
     'Applied',

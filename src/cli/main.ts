@@ -32,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
 
 /** Long-running services, imported on demand. */
 const SERVICES: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  server: async () => (await import('../server/command.js')).runServerCommand,
   'scm-simulator': async () => (await import('../simulator/command.js')).runSimulatorCommand,
 };
 
@@ -50,9 +51,12 @@ Client commands (VAULT_ADDR, VAULT_TOKEN or ~/.vault-token):
     token create    Create a token with policies
     policy write    Upload an ACL policy
 
-Other commands:
+Services:
+    server          Run the server (-dev: a ready-to-try server with a simulated SCM)
     agent           Keep certificate files on disk fresh and reload services (docs/agent.md)
     scm-simulator   Run the Sectigo Certificate Manager simulator
+
+Other commands:
     version         Print the version
     help            Print this text
 

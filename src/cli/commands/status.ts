@@ -69,7 +69,7 @@ async function fetchStatus(client: VaultClient): Promise<Record<string, unknown>
   }
   return {
     ...seal,
-    ...(health.server_time_utc !== undefined ? { server_time_utc: health.server_time_utc } : {}),
+    ...(typeof health.server_time_utc === 'number' ? { server_time_utc: new Date(health.server_time_utc * 1000).toISOString() } : {}),
     ha_enabled: seal.ha_enabled ?? health.ha_enabled ?? false,
   };
 }

@@ -140,13 +140,22 @@ t.test('a forced expiry at SCM: the agent deploys the renewed certificate, not t
   t.equal((await sim.controls.counters()).renewById, 1, 'no second renewal');
 });
 
-t.test('a failing reload command fails the run but leaves the new files in place', async (t) => {
+t.test('a failing reload command fails the run, keeps the new files, and is retried until it succeeds', async (t) => {
   const other = await world.enroll({ sectigo_csr_domain: 'mail.example.com' });
-  const mail = await deployment('reload', other.cert_unique_id as string, { reload_command: 'echo "nginx: [emerg] bad config" >&2; exit 3' });
-  const run = await mail.run();
-  t.equal(run.code, 2);
-  t.match(run.stderr, /reload command failed \(exit 3\): nginx: \[emerg\] bad config; the new files are in place/);
+  const mail = await deployment('reload', other.cert_unique_id as string);
+  const failing = await mail.run({ reload_command: 'echo "nginx: [emerg] bad config" >&2; exit 3' });
+  t.equal(failing.code, 2);
+  t.match(failing.stderr, /reload command failed \(exit 3\): nginx: \[emerg\] bad config; the new files are in place/);
   t.ok(certificateMatchesKey(await readFile(mail.files[0], 'utf8'), await readFile(mail.files[1], 'utf8')));
+
+  const before = await snapshot(mail.files);
+  const fixed = await mail.run();
+  t.equal(fixed.code, 0, fixed.stderr);
+  t.equal(await mail.reloads(), 1, 'the owed reload ran although no file changed');
+  t.same(await snapshot(mail.files), before, 'and nothing was rewritten');
+  const calm = await mail.run();
+  t.equal(calm.code, 0, calm.stderr);
+  t.equal(await mail.reloads(), 1, 'then no more reloads');
 });
 
 t.test('a path without a certificate fails clearly and writes nothing', async (t) => {

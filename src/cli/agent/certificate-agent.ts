@@ -4,6 +4,9 @@
  * per change. A failure of one certificate never touches its files or holds
  * up the others; it is retried with capped exponential backoff.
  */
+import { existsSync } from 'node:fs';
+import { unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../logging.js';
 import { TransportError, type VaultClient } from '../vault-client.js';
@@ -19,8 +22,6 @@ interface TargetState {
   target: CertificateTarget;
   failures: number;
   dueAt: number;
-  /** Files changed but the reload did not succeed yet: retried even if nothing changes again. */
-  reloadPending: boolean;
 }
 
 export class CertificateAgent {
@@ -32,7 +33,7 @@ export class CertificateAgent {
     private readonly logger: Logger,
     private readonly env: NodeJS.ProcessEnv,
   ) {
-    this.states = config.certificates.map((target) => ({ target, failures: 0, dueAt: 0, reloadPending: false }));
+    this.states = config.certificates.map((target) => ({ target, failures: 0, dueAt: 0 }));
   }
 
   /** One pass over every certificate (`-once`). */
@@ -77,27 +78,32 @@ export class CertificateAgent {
   }
 
   /** Returns whether any file changed. Throws when the certificate cannot be deployed or the reload failed. */
-  private async deploy(state: TargetState): Promise<boolean> {
-    const { target } = state;
+  private async deploy({ target }: TargetState): Promise<boolean> {
     const bundle = await readCertificateBundle(this.client, target);
     for (const warning of bundle.warnings) this.logger.warn({ path: target.path, warning }, 'server warning');
     const written = await replaceChangedFiles(desiredFiles(target, bundle));
     const facts = { path: target.path, cert_unique_id: bundle.certUniqueId, serial_number: bundle.serialNumber, not_after: bundle.notAfter };
-    if (written.length > 0) {
-      this.logger.info({ ...facts, files: written }, 'certificate files updated');
-      state.reloadPending = target.reloadCommand !== undefined;
-    } else {
-      this.logger.info(facts, 'certificate unchanged');
-    }
-    if (state.reloadPending && target.reloadCommand) {
-      const outcome = await runReloadCommand(target.reloadCommand, this.config.reloadTimeoutMs, this.env);
-      if (!outcome.ok) {
-        throw new Error(`reload command failed (exit ${outcome.exit})${outcome.output ? `: ${outcome.output}` : ''}; the new files are in place, the reload is retried`);
-      }
-      state.reloadPending = false;
-      this.logger.info({ path: target.path, command: target.reloadCommand, output: outcome.output || undefined }, 'reload command ran');
-    }
+    if (written.length > 0) this.logger.info({ ...facts, files: written }, 'certificate files updated');
+    else this.logger.info(facts, 'certificate unchanged');
+    if (target.reloadCommand) await this.reloadIfPending(target, target.reloadCommand, written.length > 0);
     return written.length > 0;
+  }
+
+  /**
+   * The pending reload is a marker file beside cert.pem, not a flag in memory:
+   * a reload that failed is still owed on the next run even though the files
+   * no longer change, also for `-once` from cron and across restarts.
+   */
+  private async reloadIfPending(target: CertificateTarget, command: string, changed: boolean): Promise<void> {
+    const marker = join(dirname(target.files.cert), `.${basename(target.files.cert)}.reload-pending`);
+    if (changed) await writeFile(marker, `${new Date().toISOString()}\n`);
+    else if (!existsSync(marker)) return;
+    const outcome = await runReloadCommand(command, this.config.reloadTimeoutMs, this.env);
+    if (!outcome.ok) {
+      throw new Error(`reload command failed (exit ${outcome.exit})${outcome.output ? `: ${outcome.output}` : ''}; the new files are in place, the reload is retried`);
+    }
+    await unlink(marker);
+    this.logger.info({ path: target.path, command, output: outcome.output || undefined }, 'reload command ran');
   }
 }
 

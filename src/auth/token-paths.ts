@@ -5,7 +5,8 @@
 import { UserError } from '../framework/errors.js';
 import { parseDurationSeconds } from '../framework/go-values.js';
 import { definePath, type PathDefinition, type PathRequest } from '../framework/path.js';
-import { isRoot, remainingTtl, type TokenStore } from './token-store.js';
+import { DEFAULT_POLICY } from './policy-store.js';
+import { isRoot, remainingTtl, type TokenEntry, type TokenStore } from './token-store.js';
 
 export interface TokenContext {
   tokens: TokenStore;
@@ -15,6 +16,15 @@ function callerOf(token: PathRequest['token']): NonNullable<PathRequest['token']
   // The auth middleware runs before every auth/token path; this only guards against wiring mistakes.
   if (!token) throw new UserError('permission denied', 403);
   return token;
+}
+
+/** As in Vault: a token cannot hand out more than it holds, or any token could mint a root token. */
+function checkSubsetOfCaller(policies: string[], caller: TokenEntry): void {
+  if (isRoot(caller)) return;
+  const extra = policies.filter((policy) => policy !== DEFAULT_POLICY && !caller.policies.includes(policy));
+  if (extra.length > 0) {
+    throw new UserError(`policies: ${extra.map((policy) => `"${policy}"`).join(', ')} not held by the calling token (a token can only create tokens with a subset of its own policies)`);
+  }
 }
 
 const lookupSelf = definePath<TokenContext>({
@@ -52,8 +62,8 @@ const lookupSelf = definePath<TokenContext>({
 
 const create = definePath<TokenContext>({
   pattern: 'create',
-  synopsis: 'Create a token (root token only, for now)',
-  help: 'Creates a service token. Without `policies` the token gets `default`; without `ttl` it does not expire. The token is shown once, in `auth.client_token`.',
+  synopsis: 'Create a token',
+  help: 'Creates a service token. Without `policies` the token gets `default`; without `ttl` it does not expire. The token is shown once, in `auth.client_token`. A non-root caller needs `create` or `update` on auth/token/create and can only give its own policies (or `default`).',
   fields: {
     policies: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 128 }, maxItems: 64, description: 'Policies of the new token (comma string or array; default ["default"])' },
     ttl: { type: ['string', 'integer'], description: 'Lifetime: seconds or a Go duration such as "1h" or "720h" (default: no expiry)' },
@@ -61,10 +71,11 @@ const create = definePath<TokenContext>({
   },
   strict: true,
   operations: {
-    update: async ({ data }, ctx) => {
+    update: async ({ data, token }, ctx) => {
       const ttlSeconds = data.ttl === undefined ? 0 : parseDurationSeconds(data.ttl);
       if (ttlSeconds === undefined) throw new UserError(`ttl: "${String(data.ttl)}" is not a duration (use seconds or e.g. "1h", "30m")`);
-      const policies = (data.policies as string[] | undefined) ?? ['default'];
+      const policies = (data.policies as string[] | undefined) ?? [DEFAULT_POLICY];
+      checkSubsetOfCaller(policies, callerOf(token).entry);
       const displayName = (data.display_name as string | undefined) ?? 'token';
       const { id, entry } = await ctx.tokens.create({ policies, ttlSeconds: Math.floor(ttlSeconds), displayName: `token-${displayName}` });
       return {
@@ -100,7 +111,3 @@ const revokeSelf = definePath<TokenContext>({
 
 export const tokenPaths: PathDefinition<TokenContext>[] = [lookupSelf, create, revokeSelf];
 
-/** Paths only a root token may call until policies exist. */
-export function requiresRoot(pattern: string): boolean {
-  return pattern === 'create';
-}

@@ -20,8 +20,6 @@ export interface MountOptions<C> {
   mountType: string;
   definitions: PathDefinition<C>[];
   context: C;
-  /** Checked after the path matched; throws to refuse (403). */
-  authorize?: (state: RequestState, def: PathDefinition<C>) => void;
 }
 
 export function mountPaths<C>(options: MountOptions<C>): Middleware<RequestState> {
@@ -43,7 +41,6 @@ export function mountPaths<C>(options: MountOptions<C>): Middleware<RequestState
     if (!found) throw new UserError(`unsupported path: ${vaultPath}`, 404);
     const { route } = found;
     const params = found.params!;
-    options.authorize?.(ctx.state, route.def);
 
     if (ctx.state.help) {
       writeJson(ctx, 200, { help: renderHelp(prefix, route.def as PathDefinition<unknown>) });

@@ -5,8 +5,11 @@
  */
 import Koa from 'koa';
 import { requireToken } from '../auth/require-token.js';
-import { tokenPaths, requiresRoot, type TokenContext } from '../auth/token-paths.js';
-import { isRoot, type TokenStore } from '../auth/token-store.js';
+import { enforcePolicies } from '../auth/enforce-policies.js';
+import { policyPaths, type PolicyContext } from '../auth/policy-paths.js';
+import type { PolicyStore } from '../auth/policy-store.js';
+import { tokenPaths, type TokenContext } from '../auth/token-paths.js';
+import type { TokenStore } from '../auth/token-store.js';
 import type { EngineContext } from '../engine/context.js';
 import { enginePaths } from '../engine/index.js';
 import { UserError } from '../framework/errors.js';
@@ -26,12 +29,7 @@ export interface AppParts {
   settings: ServerSettings;
   sys: SysContext;
   /** Absent while sealed. */
-  unsealed?: { tokens: TokenStore; engine: EngineContext };
-}
-
-function requireRootToken(state: RequestState): void {
-  // Until ACL policies exist, only root may use the engine or create tokens.
-  if (!state.token || !isRoot(state.token)) throw new UserError('permission denied', 403);
+  unsealed?: { tokens: TokenStore; policies: PolicyStore; engine: EngineContext };
 }
 
 export function createApp(parts: AppParts): Koa<RequestState> {
@@ -44,24 +42,17 @@ export function createApp(parts: AppParts): Koa<RequestState> {
   if (!parts.unsealed) {
     app.use(sealedGate());
   } else {
-    const { tokens, engine } = parts.unsealed;
+    const { tokens, policies, engine } = parts.unsealed;
     app.use(requireToken(tokens));
-    app.use(
-      mountPaths<TokenContext>({
-        mount: 'auth/token',
-        mountType: 'token',
-        definitions: tokenPaths,
-        context: { tokens },
-        authorize: (state, def) => requiresRoot(def.pattern) && requireRootToken(state),
-      }),
-    );
+    app.use(enforcePolicies(policies));
+    app.use(mountPaths<TokenContext>({ mount: 'auth/token', mountType: 'token', definitions: tokenPaths, context: { tokens } }));
+    app.use(mountPaths<PolicyContext>({ mount: 'sys/policies', mountType: 'system', definitions: policyPaths, context: { policies } }));
     app.use(
       mountPaths<EngineContext>({
         mount: parts.settings.mount_path,
         mountType: 'sectigo-vault-pki',
         definitions: enginePaths,
         context: engine,
-        authorize: requireRootToken,
       }),
     );
   }

@@ -8,6 +8,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { policyPaths } from '../auth/policy-paths.js';
+import { PolicyStore } from '../auth/policy-store.js';
 import { tokenPaths } from '../auth/token-paths.js';
 import { TokenStore } from '../auth/token-store.js';
 import type { EngineContext } from '../engine/context.js';
@@ -97,7 +99,7 @@ export async function startServer(settings: ServerSettings, options: StartOption
   try {
     let clusterId = '';
     let rootToken: string | undefined;
-    let unsealed: { tokens: TokenStore; engine: EngineContext } | undefined;
+    let unsealed: { tokens: TokenStore; policies: PolicyStore; engine: EngineContext } | undefined;
     if (sealed) {
       logger.error({ storage_path: settings.storage_path }, 'the seal key does not open this storage: serving sealed');
     } else {
@@ -111,13 +113,14 @@ export async function startServer(settings: ServerSettings, options: StartOption
         if (started) stops.push(() => started.stop());
         logger.info({ service: service.name }, 'engine service started');
       }
-      unsealed = { tokens, engine };
+      unsealed = { tokens, policies: new PolicyStore(storage), engine };
     }
     const version = await readVersion();
     const openApi = () =>
       buildOpenApi(
         [
           { mount: 'sys/', definitions: sysPaths as PathDefinition<unknown>[] },
+          { mount: 'sys/policies/', definitions: policyPaths as PathDefinition<unknown>[] },
           { mount: 'auth/token/', definitions: tokenPaths as PathDefinition<unknown>[] },
           { mount: `${settings.mount_path}/`, definitions: enginePaths as PathDefinition<unknown>[] },
         ],

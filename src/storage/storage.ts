@@ -7,6 +7,7 @@
  * Key layout (one prefix per kind, "/" separated):
  *   core/...                       seal check, server metadata
  *   token/<sha256(token)>          token entries
+ *   policy/<name>                  ACL policies (text and parsed rules)
  *   config/<name>                  SCM config entries
  *   cert/<config>/<cert_unique_id> certificate records
  *   profile/<config>/<type_id>     downloaded SCM profiles

@@ -1,0 +1,64 @@
+/**
+ * Deny by default: after the token is known, the request's operation must be
+ * granted on its path by the token's policies (acl.ts). The root token
+ * bypasses; the token self-paths need no policy (Vault grants them through
+ * its `default` policy, which is empty here).
+ *
+ * Operation → capability, matched against the path without `/v1/`:
+ * - read → read; delete → delete;
+ * - list → list, on the path with a trailing "/" (as Vault does, so
+ *   `certs/web/*` grants listing `certs/web`);
+ * - update → create OR update. Vault asks for `create` when the entry does not
+ *   exist and `update` when it does; most engine writes (enroll, revoke, renew)
+ *   are actions rather than entries, so either capability allows any write.
+ * - `?help=1` → any capability other than deny.
+ * sys/policies/* also needs `sudo`, as Vault's root-protected paths do.
+ */
+import type { Middleware } from 'koa';
+import { UserError } from '../framework/errors.js';
+import type { RequestState } from '../http/request-state.js';
+import type { Capability } from './policy-language.js';
+import type { PolicyStore } from './policy-store.js';
+import { isRoot } from './token-store.js';
+
+const NO_POLICY_NEEDED = new Set(['auth/token/lookup-self', 'auth/token/revoke-self']);
+
+const SUDO_PREFIX = 'sys/policies/';
+
+function decodedPath(vaultPath: string): string {
+  // Match what the router will route: `certs/s%65cret/x` is `certs/secret/x`.
+  try {
+    return vaultPath.split('/').map(decodeURIComponent).join('/');
+  } catch {
+    throw new UserError(`path: "${vaultPath}" is not valid percent-encoding`);
+  }
+}
+
+function isGranted(granted: Set<Capability>, state: RequestState, path: string): boolean {
+  if (granted.has('deny')) return false;
+  if (path.startsWith(SUDO_PREFIX) && !granted.has('sudo')) return false;
+  if (state.help) return granted.size > 0;
+  switch (state.operation) {
+    case 'read':
+      return granted.has('read');
+    case 'list':
+      return granted.has('list');
+    case 'update':
+      return granted.has('create') || granted.has('update');
+    case 'delete':
+      return granted.has('delete');
+  }
+}
+
+export function enforcePolicies(policies: PolicyStore): Middleware<RequestState> {
+  return async (ctx, next) => {
+    const { token, vaultPath, operation } = ctx.state;
+    // No token means an unauthenticated path (require-token.ts lets only those through).
+    if (!token || isRoot(token) || NO_POLICY_NEEDED.has(vaultPath)) return next();
+    const path = decodedPath(vaultPath);
+    const acl = await policies.aclFor(token.policies);
+    const granted = acl.capabilitiesOn(operation === 'list' ? `${path}/` : path);
+    if (!isGranted(granted, ctx.state, path)) throw new UserError('permission denied', 403);
+    await next();
+  };
+}

@@ -56,7 +56,7 @@ async function toJson(text: string): Promise<unknown> {
   } catch (err) {
     const message = String((err as Error).message ?? err)
       .replace(/^parse config: \[|\]$/g, '')
-      .replace(/policy\.hcl:(\d+),(\d+)(-\d+)?:/g, 'line $1, column $2:');
+      .replace(/policy\.hcl:(\d+),(\d+)(-[\d,]+)?:/g, 'line $1, column $2:');
     fail(`failed to parse HCL: ${message}`);
   }
 }

@@ -1,22 +1,33 @@
 /**
- * A periodic job that can be stopped cleanly: `stop()` waits for the pass in
+ * The shell the collector and renewer share: a pass over storage every
+ * `intervalMs` that can be stopped cleanly. `stop()` waits for the pass in
  * progress, so a server can close its storage right after. Timers are unref'd
- * so a forgotten loop never keeps a process alive.
+ * so a forgotten worker never keeps a process alive.
  */
-export class BackgroundLoop {
+import type { CertificateLifecycle } from './lifecycle.js';
+
+export interface WorkerSettings {
+  enabled: boolean;
+  intervalMs: number;
+}
+
+export abstract class BackgroundWorker<S extends WorkerSettings> {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
 
   constructor(
-    private readonly intervalMs: number,
-    private readonly pass: () => Promise<void>,
-    private readonly onError: (error: unknown) => void,
+    protected readonly lifecycle: CertificateLifecycle,
+    readonly settings: S,
+    /** For the log line of a failed pass: "background collector", … */
+    private readonly name: string,
   ) {}
 
-  start(firstDelayMs = 0): void {
+  /** Starts passes (the first at once) when the settings enable this worker. */
+  start(): void {
+    if (!this.settings.enabled) return;
     this.stopped = false;
-    this.schedule(firstDelayMs);
+    this.schedule(0);
   }
 
   async stop(): Promise<void> {
@@ -25,18 +36,20 @@ export class BackgroundLoop {
     await this.running;
   }
 
-  /** One pass now (tests and `start` use it); concurrent calls share the pass. */
+  /** One pass now (tests and the timer use it); concurrent calls share the pass. */
   runOnce(): Promise<void> {
     this.running ??= this.pass()
-      .catch(this.onError)
+      .catch((err) => this.lifecycle.deps.logger.error({ err }, `${this.name} pass failed`))
       .finally(() => (this.running = undefined));
     return this.running;
   }
 
+  protected abstract pass(): Promise<void>;
+
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      void this.runOnce().then(() => this.schedule(this.intervalMs));
+      void this.runOnce().then(() => this.schedule(this.settings.intervalMs));
     }, delayMs);
     this.timer.unref();
   }

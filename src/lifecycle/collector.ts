@@ -6,13 +6,11 @@
  * (interval, 2×, 4×, … up to maxBackoffMs) so a slow approval does not cost an
  * SCM call every pass; the SCM client's shared limiter bounds the rest.
  */
-import { BackgroundLoop } from './background-loop.js';
+import { BackgroundWorker, type WorkerSettings } from './background-worker.js';
 import { isAwaitingIssue } from './record.js';
 import type { CertificateLifecycle } from './lifecycle.js';
 
-export interface CollectorSettings {
-  enabled: boolean;
-  intervalMs: number;
+export interface CollectorSettings extends WorkerSettings {
   maxBackoffMs: number;
 }
 
@@ -27,32 +25,14 @@ interface Backoff {
   delayMs: number;
 }
 
-export class BackgroundCollector {
-  private readonly loop: BackgroundLoop;
+export class BackgroundCollector extends BackgroundWorker<CollectorSettings> {
   private readonly backoff = new Map<string, Backoff>();
 
-  constructor(
-    private readonly lifecycle: CertificateLifecycle,
-    private readonly settings: CollectorSettings,
-  ) {
-    this.loop = new BackgroundLoop(settings.intervalMs, () => this.pass(), (err) =>
-      lifecycle.deps.logger.error({ err }, 'background collector pass failed'),
-    );
+  constructor(lifecycle: CertificateLifecycle, settings: CollectorSettings) {
+    super(lifecycle, settings, 'background collector');
   }
 
-  start(): void {
-    if (this.settings.enabled) this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  runOnce(): Promise<void> {
-    return this.loop.runOnce();
-  }
-
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     const now = Date.now();
     const seen = new Set<string>();
     for await (const record of this.lifecycle.records.scan()) {

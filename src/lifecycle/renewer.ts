@@ -4,14 +4,12 @@
  * renew flight with reads, so a read and the renewer never renew twice. It
  * does not wait for issuance; the collector finishes the new record.
  */
-import { BackgroundLoop } from './background-loop.js';
+import { BackgroundWorker, type WorkerSettings } from './background-worker.js';
 import { isDueForRenewal } from './record.js';
 import { renewCertificate } from './renew.js';
 import type { CertificateLifecycle } from './lifecycle.js';
 
-export interface RenewerSettings {
-  enabled: boolean;
-  intervalMs: number;
+export interface RenewerSettings extends WorkerSettings {
   /** After a failed renewal, wait this long before trying that record again. */
   retryAfterMs: number;
 }
@@ -22,32 +20,14 @@ export const DEFAULT_RENEWER_SETTINGS: RenewerSettings = {
   retryAfterMs: 60 * 60_000,
 };
 
-export class BackgroundRenewer {
-  private readonly loop: BackgroundLoop;
+export class BackgroundRenewer extends BackgroundWorker<RenewerSettings> {
   private readonly failedUntil = new Map<string, number>();
 
-  constructor(
-    private readonly lifecycle: CertificateLifecycle,
-    private readonly settings: RenewerSettings,
-  ) {
-    this.loop = new BackgroundLoop(settings.intervalMs, () => this.pass(), (err) =>
-      lifecycle.deps.logger.error({ err }, 'background renewer pass failed'),
-    );
+  constructor(lifecycle: CertificateLifecycle, settings: RenewerSettings) {
+    super(lifecycle, settings, 'background renewer');
   }
 
-  start(): void {
-    if (this.settings.enabled) this.loop.start();
-  }
-
-  stop(): Promise<void> {
-    return this.loop.stop();
-  }
-
-  runOnce(): Promise<void> {
-    return this.loop.runOnce();
-  }
-
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     for await (const record of this.lifecycle.records.scan()) {
       const policy = { autoRenew: record.auto_renew, expiryWindowDays: record.expiry_window };
       if (!isDueForRenewal(record, policy)) continue;

@@ -180,16 +180,30 @@ t.test('token create prints the token table; -field=token prints just the token'
   t.same(lookup.auth.policies, ['web-readers'], 'the new token carries the policy');
 });
 
-t.test('policy write sends the file as {policy} and reports the server\'s answer', async (t) => {
+t.test('policy write uploads the file as {policy}; a token holding it gets exactly what it grants', async (t) => {
   const file = join(home, 'web.hcl');
-  await writeFile(file, 'path "sectigo-vault-pki/certs/web/*" { capabilities = ["read", "list"] }\n');
-  const result = await cli(['policy', 'write', 'web-readers', file]);
-  if (result.code === 0) {
-    t.equal(result.stdout, 'Success! Uploaded policy: web-readers\n');
-  } else {
-    t.equal(result.code, 2);
-    t.match(result.stderr, new RegExp(`^Error uploading policy: Error making API request\\.\\n\\nURL: PUT ${server.url}/v1/sys/policies/acl/web-readers\\nCode: \\d{3}\\.`));
-  }
+  const text = 'path "sectigo-vault-pki/configs/demo" { capabilities = ["read"] }\n';
+  await writeFile(file, text);
+  const result = await cli(['policy', 'write', 'demo-readers', file]);
+  t.same(result, { code: 0, stdout: 'Success! Uploaded policy: demo-readers\n', stderr: '' });
+  const stored = await cli(['read', '-field=policy', 'sys/policies/acl/demo-readers']);
+  t.same(stored, { code: 0, stdout: text, stderr: '' }, 'read back as written');
+
+  const fromStdin = await cli(['policy', 'write', 'demo-readers', '-'], text);
+  t.same(fromStdin, { code: 0, stdout: 'Success! Uploaded policy: demo-readers\n', stderr: '' });
+
+  const bad = await cli(['policy', 'write', 'broken', '-'], 'path "x" { capabilities = ["write"] }');
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /Code: 400\. Errors:\n\n\* policy: path "x": unknown capability "write"/);
+
+  const reader = (await cli(['token', 'create', '-policy=demo-readers', '-field=token'])).stdout;
+  t.match(reader, /^hvs\.\S+$/);
+  const allowed = await cli(['read', '-field=sectigo_cm_uri', 'sectigo-vault-pki/configs/demo'], undefined, { VAULT_TOKEN: reader });
+  t.same(allowed, { code: 0, stdout: 'demo', stderr: '' });
+  const denied = await cli(['write', 'sectigo-vault-pki/configs/demo', 'sectigo_cm_uri=other'], undefined, { VAULT_TOKEN: reader });
+  t.equal(denied.code, 2);
+  t.match(denied.stderr, /Code: 403\. Errors:\n\n\* permission denied/);
+
   const missing = await cli(['policy', 'write', 'web-readers', '/nonexistent.hcl']);
   t.equal(missing.code, 1);
   t.match(missing.stderr, /^Error opening policy file: ENOENT/);

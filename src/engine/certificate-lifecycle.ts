@@ -5,7 +5,7 @@
  * returns; `close()` stops the workers and releases SCM sockets.
  */
 import type { Storage } from '../storage/storage.js';
-import { classifyCollectError, createScmLimiter, DEFAULT_SCM_CONCURRENCY, type ScmLimiter } from '../scm/index.js';
+import { classifyCollectError, createScmLimiter, type ScmLimiter } from '../scm/index.js';
 import { CertificateLifecycle, type LifecycleLogger } from '../lifecycle/lifecycle.js';
 import { scmOrdersFor } from '../lifecycle/scm-orders.js';
 import { BackgroundCollector, DEFAULT_COLLECTOR_SETTINGS, type CollectorSettings } from '../lifecycle/collector.js';
@@ -35,6 +35,8 @@ export interface CertificateLifecycleOptions {
 
 export interface RunningLifecycle {
   lifecycle: CertificateLifecycle;
+  /** The one limiter every SCM call of this lifecycle goes through. */
+  limiter: ScmLimiter;
   scmClients: ScmClientCache;
   collector: BackgroundCollector;
   renewer: BackgroundRenewer;
@@ -57,6 +59,7 @@ export function createCertificateLifecycle(options: CertificateLifecycleOptions)
   const renewer = new BackgroundRenewer(lifecycle, { ...DEFAULT_RENEWER_SETTINGS, ...options.settings?.renewer });
   return {
     lifecycle,
+    limiter: options.limiter,
     scmClients,
     collector,
     renewer,
@@ -71,30 +74,20 @@ export function createCertificateLifecycle(options: CertificateLifecycleOptions)
   };
 }
 
-/**
- * Server settings for the background workers. They belong in ServerSettings
- * (src/server/settings.ts) as `collector_enabled`, `collector_interval`,
- * `renewer_enabled`, `renewer_interval` (seconds) and `scm_max_concurrency`;
- * until they are there, the defaults apply.
- */
-export interface LifecycleServerSettings {
-  max_request_duration: number;
-  collector_enabled?: boolean;
-  collector_interval?: number;
-  renewer_enabled?: boolean;
-  renewer_interval?: number;
-  scm_max_concurrency?: number;
-}
-
-export function lifecycleSettingsOf(settings: LifecycleServerSettings): LifecycleSettings {
-  const seconds = (value: number | undefined) => (value === undefined ? undefined : value * 1000);
-  const collector: Partial<CollectorSettings> = {};
-  const renewer: Partial<RenewerSettings> = {};
-  if (settings.collector_enabled !== undefined) collector.enabled = settings.collector_enabled;
-  if (settings.collector_interval !== undefined) collector.intervalMs = seconds(settings.collector_interval);
-  if (settings.renewer_enabled !== undefined) renewer.enabled = settings.renewer_enabled;
-  if (settings.renewer_interval !== undefined) renewer.intervalMs = seconds(settings.renewer_interval);
-  return { collector, renewer };
+/** The lifecycle exactly as a server with these settings runs it (not yet started). */
+export function createServerLifecycle(ctx: Pick<EngineContext, 'storage' | 'logger' | 'settings'>): RunningLifecycle {
+  return createCertificateLifecycle({
+    storage: ctx.storage,
+    loadConfig: (name) => readConfig(ctx.storage, name),
+    limiter: createScmLimiter(ctx.settings.scm_max_concurrency),
+    maxRequestDurationMs: ctx.settings.max_request_duration * 1000,
+    logger: ctx.logger,
+    // The server's intervals are seconds; the workers count milliseconds.
+    settings: {
+      collector: { enabled: ctx.settings.collector_enabled, intervalMs: ctx.settings.collector_interval * 1000 },
+      renewer: { enabled: ctx.settings.renewer_enabled, intervalMs: ctx.settings.renewer_interval * 1000 },
+    },
+  });
 }
 
 /**
@@ -105,19 +98,10 @@ export function lifecycleSettingsOf(settings: LifecycleServerSettings): Lifecycl
 export const certificateLifecycleService: EngineService = {
   name: 'certificate-lifecycle',
   async start(ctx: EngineContext) {
-    const settings = ctx.settings as LifecycleServerSettings;
-    const limiter = createScmLimiter(settings.scm_max_concurrency ?? DEFAULT_SCM_CONCURRENCY);
-    const running = createCertificateLifecycle({
-      storage: ctx.storage,
-      loadConfig: (name) => readConfig(ctx.storage, name),
-      limiter,
-      maxRequestDurationMs: settings.max_request_duration * 1000,
-      logger: ctx.logger,
-      settings: lifecycleSettingsOf(settings),
-    });
+    const running = createServerLifecycle(ctx);
     Object.assign(ctx, {
       lifecycle: running.lifecycle,
-      verifyScmCredentials: (config: ConfigEntry, signal: AbortSignal) => verifyScmCredentials(config, limiter, signal),
+      verifyScmCredentials: (config: ConfigEntry, signal: AbortSignal) => verifyScmCredentials(config, running.limiter, signal),
     });
     running.start();
     return { stop: () => running.close() };

@@ -7,6 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import { describeErrors } from '../framework/validation.js';
 import { parseDurationSeconds } from '../framework/go-values.js';
+import { DEFAULT_COLLECTOR_SETTINGS } from '../lifecycle/collector.js';
+import { DEFAULT_RENEWER_SETTINGS } from '../lifecycle/renewer.js';
+import { DEFAULT_SCM_CONCURRENCY } from '../scm/limiter.js';
 
 export interface ServerSettings {
   /** host:port; port 0 picks a free one (tests). */
@@ -27,6 +30,16 @@ export interface ServerSettings {
   /** Seconds; accepts Go durations ("90s") in the file and env. */
   max_request_duration: number;
   log_level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Background collection of records SCM still owes (SPEC §4.4 step 6). */
+  collector_enabled: boolean;
+  /** Seconds between collector passes; Go durations accepted. */
+  collector_interval: number;
+  /** Background renewal of due auto-renew records nobody reads (SPEC §4.5). */
+  renewer_enabled: boolean;
+  /** Seconds between renewer passes; Go durations accepted. */
+  renewer_interval: number;
+  /** SCM requests in flight at once, shared by all configs, requests and workers. */
+  scm_max_concurrency: number;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -38,7 +51,17 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   max_request_size: 1024 * 1024,
   max_request_duration: 90,
   log_level: 'info',
+  collector_enabled: DEFAULT_COLLECTOR_SETTINGS.enabled,
+  collector_interval: DEFAULT_COLLECTOR_SETTINGS.intervalMs / 1000,
+  renewer_enabled: DEFAULT_RENEWER_SETTINGS.enabled,
+  renewer_interval: DEFAULT_RENEWER_SETTINGS.intervalMs / 1000,
+  scm_max_concurrency: DEFAULT_SCM_CONCURRENCY,
 };
+
+const DURATION_SETTINGS = ['max_request_duration', 'collector_interval', 'renewer_interval'] as const;
+
+/** A worker interval runs on setTimeout, which fires at once for delays past 2^31-1 ms (~24.8 days). */
+const MAX_INTERVAL_SECONDS = 24 * 86400;
 
 const schema = {
   type: 'object',
@@ -54,6 +77,11 @@ const schema = {
     max_request_size: { type: 'integer', minimum: 1024 },
     max_request_duration: { type: 'number', exclusiveMinimum: 0 },
     log_level: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    collector_enabled: { type: 'boolean' },
+    collector_interval: { type: 'number', minimum: 1, maximum: MAX_INTERVAL_SECONDS },
+    renewer_enabled: { type: 'boolean' },
+    renewer_interval: { type: 'number', minimum: 1, maximum: MAX_INTERVAL_SECONDS },
+    scm_max_concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
   },
 };
 
@@ -71,10 +99,12 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
 
 export function resolveSettings(layers: Array<Record<string, unknown>>): ServerSettings {
   const merged: Record<string, unknown> = Object.assign({}, DEFAULT_SETTINGS, ...layers);
-  if (typeof merged.max_request_duration === 'string') {
-    const seconds = parseDurationSeconds(merged.max_request_duration);
-    if (seconds === undefined) throw new Error(`max_request_duration: "${merged.max_request_duration}" is not a duration (e.g. 90s or 90)`);
-    merged.max_request_duration = seconds;
+  for (const name of DURATION_SETTINGS) {
+    const value = merged[name];
+    if (typeof value !== 'string') continue;
+    const seconds = parseDurationSeconds(value);
+    if (seconds === undefined) throw new Error(`${name}: "${value}" is not a duration (e.g. 90s or 90)`);
+    merged[name] = seconds;
   }
   if (typeof merged.mount_path === 'string') merged.mount_path = merged.mount_path.replace(/^\/+|\/+$/g, '');
   if (!validate(merged)) throw new Error(`invalid server settings: ${describeErrors(validate.errors ?? [])}`);

@@ -13,7 +13,7 @@ import { payloadHash } from './idempotency.js';
 import { checkAgainstProfile } from './profile-check.js';
 import { prepareKeyMaterial } from './key-material.js';
 import { clientEnrollBody, parseEnrollRequest, requireFor, sslEnrollBody, type EnrollRequest } from './enroll-request.js';
-import { certUniqueId, withState, type CertificateRecord } from './record.js';
+import { certUniqueId, unissuedOrderFields, withState, type CertificateRecord } from './record.js';
 import type { CertificateLifecycle, LifecycleConfig, LifecycleResult } from './lifecycle.js';
 import type { PlacedOrder } from './scm-orders.js';
 
@@ -162,18 +162,10 @@ function newRecord(
       domain: material.domain,
       csr: material.csr,
       private_key: material.privateKey,
-      certificate: '',
-      leaf_certificate: '',
-      ca_chain: [],
-      serial_number: '',
-      not_before: '',
-      not_after: '',
+      ...unissuedOrderFields(),
       auto_renew: req.sectigo_auto_renew,
       expiry_window: req.sectigo_expiry_window,
       renewed_from: null,
-      renewed_to: null,
-      last_error: null,
-      state: [],
     },
     'Applied',
   );

@@ -10,7 +10,7 @@ import { collectAttempt, collectUntilIssued, recordAfterCollect } from './collec
 import { ENROLL_DEFAULTS } from './enroll-request.js';
 import { readCertificate, type ReadOptions } from './read.js';
 import { refusalsAsUserErrors } from './scm-refusal.js';
-import { KEY_MISMATCH_CODE, currentStatus, withState, type CertificateRecord } from './record.js';
+import { KEY_MISMATCH_CODE, currentStatus, unissuedOrderFields, withState, type CertificateRecord } from './record.js';
 import type { CertificateLifecycle, LifecycleConfig, LifecycleResult } from './lifecycle.js';
 import type { ScmOrders } from './scm-orders.js';
 
@@ -96,18 +96,10 @@ async function baseRecord(
     certificate_type: type,
     csr: '',
     private_key: options.sectigo_private_key ?? '',
-    certificate: '',
-    leaf_certificate: '',
-    ca_chain: [],
-    serial_number: '',
-    not_before: '',
-    not_after: '',
+    ...unissuedOrderFields(),
     auto_renew: options.sectigo_auto_renew ?? Boolean(settings.enroll_defaults?.sectigo_auto_renew ?? ENROLL_DEFAULTS.sectigo_auto_renew),
     expiry_window: options.sectigo_expiry_window ?? Number(settings.enroll_defaults?.sectigo_expiry_window ?? ENROLL_DEFAULTS.sectigo_expiry_window),
     renewed_from: null,
-    renewed_to: null,
-    last_error: null,
-    state: [],
   };
   if (type === 'client_cert') {
     // SCM has no S/MIME lookup by order number; the collect itself says whether it exists.

@@ -104,6 +104,27 @@ export function currentStatus(record: CertificateRecord): string | undefined {
   return record.state.at(-1)?.status;
 }
 
+/**
+ * What a record holds for an order SCM has accepted but not yet issued: no
+ * certificate, no error, no successor, and a history its caller starts.
+ */
+export function unissuedOrderFields(): Pick<
+  CertificateRecord,
+  'certificate' | 'leaf_certificate' | 'ca_chain' | 'serial_number' | 'not_before' | 'not_after' | 'renewed_to' | 'last_error' | 'state'
+> {
+  return {
+    certificate: '',
+    leaf_certificate: '',
+    ca_chain: [],
+    serial_number: '',
+    not_before: '',
+    not_after: '',
+    renewed_to: null,
+    last_error: null,
+    state: [],
+  };
+}
+
 /** A new record with one more history entry; the input is left untouched. */
 export function withState(
   record: CertificateRecord,

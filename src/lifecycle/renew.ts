@@ -6,7 +6,7 @@
  */
 import { UserError } from '../framework/errors.js';
 import { freshKeyForCsr } from './key-material.js';
-import { certUniqueId, withState, type CertificateRecord } from './record.js';
+import { certUniqueId, unissuedOrderFields, withState, type CertificateRecord } from './record.js';
 import type { CertificateLifecycle, CollectRequest, LifecycleResult } from './lifecycle.js';
 
 export interface RenewOptions extends CollectRequest {
@@ -59,18 +59,10 @@ async function renewOnce(
       backend_cert_id: placed.backendCertId,
       csr: fresh?.csr ?? old.csr,
       private_key: fresh?.privateKey ?? old.private_key,
-      certificate: '',
-      leaf_certificate: '',
-      ca_chain: [],
-      serial_number: '',
-      not_before: '',
-      not_after: '',
+      ...unissuedOrderFields(),
       renewed_from: id,
-      renewed_to: null,
-      last_error: null,
       // SCM renews the old order's key, never a replace the old record left unfinished.
       pending_replacement: undefined,
-      state: [],
     },
     'Applied',
   );

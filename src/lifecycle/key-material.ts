@@ -45,8 +45,14 @@ function subjectFor(type: CertificateType, req: EnrollRequest): CsrSubject & { c
   };
 }
 
-function specOfKey(privateKeyPem: string): KeySpec {
-  const spec = keySpecOf(describePublicKey(createPublicKey(readPrivateKey(privateKeyPem))));
+/** The kind of a PEM private key; undefined for a kind SCM does not take. */
+export function keySpecOfPrivateKey(privateKeyPem: string): KeySpec | undefined {
+  return keySpecOf(describePublicKey(createPublicKey(readPrivateKey(privateKeyPem))));
+}
+
+/** The kind of the caller's `sectigo_private_key`, refused with a 400 when SCM would not take it. */
+export function callerKeySpec(privateKeyPem: string): KeySpec {
+  const spec = keySpecOfPrivateKey(privateKeyPem);
   if (!spec) throw new UserError('sectigo_private_key: unsupported key type (use RSA 2048/3072/4096 or EC P-256/P-384/P-521)');
   return spec;
 }
@@ -70,7 +76,7 @@ export async function prepareKeyMaterial(type: CertificateType, req: EnrollReque
   let keySpec: KeySpec;
   if (req.sectigo_private_key) {
     privateKey = req.sectigo_private_key;
-    keySpec = specOfKey(privateKey);
+    keySpec = callerKeySpec(privateKey);
   } else {
     keySpec = parseKeySpec(req.sectigo_csr_key_algo, req.sectigo_csr_key_size);
     privateKey = (await generateKeyPair(keySpec)).privateKeyPem;

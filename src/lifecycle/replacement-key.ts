@@ -4,21 +4,18 @@
  * for. A new key of another kind may be asked for too (after a key
  * compromise, a move from RSA to EC is common).
  */
-import { createPublicKey } from 'node:crypto';
 import { UserError } from '../framework/errors.js';
 import {
   assertKeyMatchesCsr,
   buildCsr,
   describeKeySpec,
-  describePublicKey,
   generateKeyPair,
-  keySpecOf,
   parseCsr,
   parseKeySpec,
-  readPrivateKey,
   splitSubjectAltNames,
   type KeySpec,
 } from '../pki/index.js';
+import { callerKeySpec, keySpecOfPrivateKey } from './key-material.js';
 import type { CertificateRecord } from './record.js';
 
 export interface ReplacementKeyRequest {
@@ -37,22 +34,14 @@ export interface ReplacementKey {
   keySpec: KeySpec;
 }
 
-function specOf(privateKeyPem: string): KeySpec | undefined {
-  return keySpecOf(describePublicKey(createPublicKey(readPrivateKey(privateKeyPem))));
-}
-
 async function keyFor(record: CertificateRecord, req: ReplacementKeyRequest, oldSpec: KeySpec): Promise<{ pem: string; spec: KeySpec }> {
-  if (req.sectigo_private_key) {
-    const spec = specOf(req.sectigo_private_key);
-    if (!spec) throw new UserError('sectigo_private_key: unsupported key type (use RSA 2048/3072/4096 or EC P-256/P-384/P-521)');
-    return { pem: req.sectigo_private_key, spec };
-  }
+  if (req.sectigo_private_key) return { pem: req.sectigo_private_key, spec: callerKeySpec(req.sectigo_private_key) };
   const asked = req.sectigo_csr_key_algo !== undefined || req.sectigo_csr_key_size !== undefined;
   const spec = asked ? parseKeySpec(req.sectigo_csr_key_algo ?? oldSpec.algorithm, req.sectigo_csr_key_size) : oldSpec;
   // A replace retried after SCM's answer was lost reuses the stored new key, so
   // whatever SCM issues for the first attempt still has its key here.
   const pending = record.pending_replacement?.private_key;
-  const pendingSpec = pending ? specOf(pending) : undefined;
+  const pendingSpec = pending ? keySpecOfPrivateKey(pending) : undefined;
   if (pending && pendingSpec && describeKeySpec(pendingSpec) === describeKeySpec(spec)) return { pem: pending, spec };
   return { pem: (await generateKeyPair(spec)).privateKeyPem, spec };
 }

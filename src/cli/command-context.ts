@@ -4,6 +4,7 @@
  * HTTP client built from flags + environment.
  */
 import { parseGoFlags, type FlagSpec } from './go-flags.js';
+import { buildRequestData, toQueryParams } from './kv-args.js';
 import { resolveClientConfig, type ConnectionFlags } from './client-config.js';
 import { LocalError } from './local-error.js';
 import { renderField, renderSecret, renderWarnings, resolveFormat, type OutputFormat } from './secret-output.js';
@@ -67,6 +68,26 @@ export function requirePositionals(parsed: ParsedCommand, min: number, max: numb
     const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
     throw new LocalError(`Incorrect number of arguments (expected ${expected}, got ${count})\n\n${spec.usage.trim()}`);
   }
+}
+
+export interface PathQueryCommand {
+  parsed: ParsedCommand;
+  path: string;
+  query: URLSearchParams;
+  client: VaultClient;
+}
+
+/**
+ * `PATH [KEY=VALUE ...]` as read and delete take it: the pairs travel as
+ * query parameters, since neither request has a body. Undefined after -h.
+ */
+export async function parsePathQueryCommand(argv: string[], spec: CommandSpec, term: Terminal): Promise<PathQueryCommand | undefined> {
+  const parsed = parseCommand(argv, spec, term);
+  if (!parsed) return undefined;
+  requirePositionals(parsed, 1, Infinity, spec);
+  const path = sanitizePath(parsed.positionals[0]);
+  const query = toQueryParams(await buildRequestData(parsed.positionals.slice(1), term.readStdin));
+  return { parsed, path, query, client: await createClient(parsed, term.env) };
 }
 
 /**

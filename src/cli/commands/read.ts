@@ -1,5 +1,4 @@
-import { createClient, parseCommand, printSecret, reportApiErrors, requirePositionals, sanitizePath, type CommandSpec, type Terminal } from '../command-context.js';
-import { buildRequestData, toQueryParams } from '../kv-args.js';
+import { parsePathQueryCommand, printSecret, reportApiErrors, type CommandSpec, type Terminal } from '../command-context.js';
 import { secretFromResponse } from '../vault-client.js';
 
 const spec: CommandSpec = {
@@ -18,14 +17,11 @@ Options: -format=table|json|yaml  -field=NAME  -address=URL  -ca-cert=FILE  -tls
 };
 
 export async function readCommand(argv: string[], term: Terminal): Promise<number> {
-  const parsed = parseCommand(argv, spec, term);
-  if (!parsed) return 0;
-  requirePositionals(parsed, 1, Infinity, spec);
-  const path = sanitizePath(parsed.positionals[0]);
-  const data = await buildRequestData(parsed.positionals.slice(1), term.readStdin);
-  const client = await createClient(parsed, term.env);
+  const command = await parsePathQueryCommand(argv, spec, term);
+  if (!command) return 0;
+  const { parsed, path, query, client } = command;
   return reportApiErrors(term, `Error reading ${path}`, async () => {
-    const secret = secretFromResponse(await client.request('GET', path, { query: toQueryParams(data) }), true);
+    const secret = secretFromResponse(await client.request('GET', path, { query }), true);
     if (!secret) {
       term.stderr.write(`No value found at ${path}\n`);
       return 2;

@@ -1,5 +1,6 @@
 import { ScmError } from './errors.js';
 import type { ScmResponse } from './http-transport.js';
+import type { CallOptions, ScmCaller } from './types.js';
 
 /** SCM's collect formats (reference/scm-api.md §4.5). `base64` is SCM's default. */
 export const COLLECT_FORMATS = ['x509', 'x509CO', 'x509IO', 'x509IOR', 'x509R', 'pem', 'pemco', 'pemia', 'base64', 'bin'] as const;
@@ -11,13 +12,28 @@ const BINARY_FORMATS: ReadonlySet<CollectFormat> = new Set(['bin']);
 /** Code of the "pending" ScmError raised for an empty 200 collect answer. */
 export const BEING_PROCESSED_CODE = 0;
 
+/** One collect call (SSL or S/MIME: only the path differs), read as below. */
+export async function collectCertificate(call: ScmCaller, path: string, format: CollectFormat, options: CallOptions): Promise<string> {
+  const response = await call({
+    method: 'GET',
+    path,
+    query: { format },
+    // Collect answers application/octet-stream; asking only for JSON could
+    // earn a 406 from SCM's Spring stack.
+    accept: '*/*',
+    idempotent: true,
+    ...options,
+  });
+  return readCollectedCertificate(response, format);
+}
+
 /**
  * The collected body as a string: PEM text for the text formats (exactly as
  * SCM sent it), and base64 of the DER bytes for `bin`, so every format fits a
  * JSON record. An empty 200 is treated like SCM's own "being processed"
  * answer: some gateways send it while the certificate is not ready.
  */
-export function readCollectedCertificate(response: ScmResponse, format: CollectFormat): string {
+function readCollectedCertificate(response: ScmResponse, format: CollectFormat): string {
   if (response.body.length === 0 || response.body.toString('utf8').trim() === '') {
     throw new ScmError(response.status, BEING_PROCESSED_CODE, 'Being processed by Sectigo (SCM returned an empty certificate)');
   }

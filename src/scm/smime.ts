@@ -5,7 +5,7 @@
  * obsolete `orderNumber`). Renew and replace exist only under `/smime/v2`.
  */
 import type { JSONSchemaType } from 'ajv';
-import { readCollectedCertificate, type CollectFormat } from './collect.js';
+import { collectCertificate, type CollectFormat } from './collect.js';
 import { compileResponseSchema, readJson, readJsonArray } from './response-body.js';
 import { segment, type CallOptions, type CertProfile, type CustomFieldValue, type RevokeRequest, type ScmCaller } from './types.js';
 
@@ -58,15 +58,7 @@ export async function enrollSmime(call: ScmCaller, request: SmimeEnrollRequest, 
 }
 
 export async function collectSmime(call: ScmCaller, backendCertId: string, format: CollectFormat = 'base64', options: CallOptions = {}): Promise<string> {
-  const response = await call({
-    method: 'GET',
-    path: `/smime/v1/collect/${segment(backendCertId)}`,
-    query: { format },
-    accept: '*/*',
-    idempotent: true,
-    ...options,
-  });
-  return readCollectedCertificate(response, format);
+  return collectCertificate(call, `/smime/v1/collect/${segment(backendCertId)}`, format, options);
 }
 
 export async function revokeSmime(call: ScmCaller, backendCertId: string, request: RevokeRequest, options: CallOptions = {}): Promise<void> {

@@ -3,7 +3,7 @@
  * idempotent and retried; every POST is not (see retry.ts).
  */
 import type { JSONSchemaType } from 'ajv';
-import { readCollectedCertificate, type CollectFormat } from './collect.js';
+import { collectCertificate, type CollectFormat } from './collect.js';
 import { compileResponseSchema, readJson, readJsonArray } from './response-body.js';
 import {
   segment,
@@ -162,17 +162,7 @@ export async function enrollSsl(call: ScmCaller, request: SslEnrollRequest, opti
 }
 
 export async function collectSsl(call: ScmCaller, sslId: number, format: CollectFormat = 'base64', options: CallOptions = {}): Promise<string> {
-  const response = await call({
-    method: 'GET',
-    path: `/ssl/v1/collect/${segment(sslId)}`,
-    query: { format },
-    // Collect answers application/octet-stream; asking only for JSON could
-    // earn a 406 from SCM's Spring stack.
-    accept: '*/*',
-    idempotent: true,
-    ...options,
-  });
-  return readCollectedCertificate(response, format);
+  return collectCertificate(call, `/ssl/v1/collect/${segment(sslId)}`, format, options);
 }
 
 export async function getSsl(call: ScmCaller, sslId: number, options: CallOptions = {}): Promise<SslDetails> {

@@ -2,7 +2,7 @@ import { definePath } from '../framework/path.js';
 import { collectFields, renewPolicyFields } from '../lifecycle/enroll-request.js';
 import { readCertificate } from '../lifecycle/read.js';
 import { currentStatus, daysLeft } from '../lifecycle/record.js';
-import { lifecycleOf, recordData, type LifecycleContext } from './lifecycle-context.js';
+import { lifecycleOf, recordResponse, type LifecycleContext } from './lifecycle-context.js';
 
 export const certPath = definePath<LifecycleContext>({
   pattern: 'certs/:config/:id',
@@ -17,13 +17,13 @@ share one renewal. Reading a renewed id returns the newest certificate of its ch
 **delete** removes the local record only; SCM is not called and the certificate stays valid.`,
   fields: { ...collectFields, ...renewPolicyFields },
   operations: {
-    read: async (req, ctx) => {
-      const { record, warnings } = await readCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
-        ...req.data,
-        signal: req.signal,
-      });
-      return { data: recordData(record), warnings };
-    },
+    read: async (req, ctx) =>
+      recordResponse(
+        await readCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
+          ...req.data,
+          signal: req.signal,
+        }),
+      ),
     delete: async (req, ctx) => {
       const { records } = lifecycleOf(ctx);
       await records.require(req.params.config, req.params.id);

@@ -1,7 +1,7 @@
 import { definePath } from '../framework/path.js';
 import { enrollFields } from '../lifecycle/enroll-request.js';
 import { enrollCertificate } from '../lifecycle/enroll.js';
-import { lifecycleOf, recordData, type LifecycleContext } from './lifecycle-context.js';
+import { lifecycleOf, recordResponse, type LifecycleContext } from './lifecycle-context.js';
 
 export const enrollPath = definePath<LifecycleContext>({
   pattern: 'enroll/:config',
@@ -18,12 +18,12 @@ Send an \`Idempotency-Key\` header (or \`idempotency_key\`) to make retries safe
 the first request's certificate and never orders again; the same key with a different payload is a 409.`,
   fields: enrollFields,
   operations: {
-    update: async (req, ctx) => {
-      const { record, warnings } = await enrollCertificate(lifecycleOf(ctx), req.params.config, req.data, {
-        idempotencyKey: req.headers['idempotency-key'],
-        signal: req.signal,
-      });
-      return { data: recordData(record), warnings };
-    },
+    update: async (req, ctx) =>
+      recordResponse(
+        await enrollCertificate(lifecycleOf(ctx), req.params.config, req.data, {
+          idempotencyKey: req.headers['idempotency-key'],
+          signal: req.signal,
+        }),
+      ),
   },
 });

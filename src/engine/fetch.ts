@@ -1,7 +1,7 @@
 import { definePath } from '../framework/path.js';
 import { collectFields, enrollFields, renewPolicyFields } from '../lifecycle/enroll-request.js';
 import { fetchCertificate, type FetchOptions } from '../lifecycle/fetch.js';
-import { lifecycleOf, recordData, type LifecycleContext } from './lifecycle-context.js';
+import { lifecycleOf, recordResponse, type LifecycleContext } from './lifecycle-context.js';
 
 export const fetchPath = definePath<LifecycleContext>({
   pattern: 'fetch/:config/:id',
@@ -23,12 +23,12 @@ like an enroll.`,
     ...renewPolicyFields,
   },
   operations: {
-    update: async (req, ctx) => {
-      const { record, warnings } = await fetchCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
-        ...(req.data as FetchOptions),
-        signal: req.signal,
-      });
-      return { data: recordData(record), warnings };
-    },
+    update: async (req, ctx) =>
+      recordResponse(
+        await fetchCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
+          ...(req.data as FetchOptions),
+          signal: req.signal,
+        }),
+      ),
   },
 });

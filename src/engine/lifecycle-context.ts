@@ -5,6 +5,7 @@
  */
 import type { CertificateLifecycle } from '../lifecycle/lifecycle.js';
 import type { CertificateRecord } from '../lifecycle/record.js';
+import type { PathResponse } from '../framework/path.js';
 import type { EngineContext } from './context.js';
 
 export type LifecycleContext = EngineContext;
@@ -15,7 +16,10 @@ export function lifecycleOf(ctx: LifecycleContext): CertificateLifecycle {
   return ctx.lifecycle;
 }
 
-/** A record as a Vault response's `data` (the plugin returns the private key too). */
-export function recordData(record: CertificateRecord): Record<string, unknown> {
-  return { ...record };
+/**
+ * What every certificate path answers: the record as the response's `data`
+ * (the plugin returns the private key too) and the operation's warnings.
+ */
+export function recordResponse(result: { record: CertificateRecord; warnings?: string[] }): PathResponse {
+  return { data: { ...result.record }, warnings: result.warnings };
 }

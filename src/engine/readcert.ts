@@ -1,5 +1,5 @@
 import { definePath } from '../framework/path.js';
-import { lifecycleOf, recordData, type LifecycleContext } from './lifecycle-context.js';
+import { lifecycleOf, recordResponse, type LifecycleContext } from './lifecycle-context.js';
 
 export const readcertPath = definePath<LifecycleContext>({
   pattern: 'readcert/:config/:id',
@@ -8,6 +8,6 @@ export const readcertPath = definePath<LifecycleContext>({
 record (state history, \`last_error\`) without side effects.`,
   fields: {},
   operations: {
-    read: async (req, ctx) => ({ data: recordData(await lifecycleOf(ctx).records.require(req.params.config, req.params.id)) }),
+    read: async (req, ctx) => recordResponse({ record: await lifecycleOf(ctx).records.require(req.params.config, req.params.id) }),
   },
 });

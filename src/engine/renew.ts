@@ -1,7 +1,7 @@
 import { definePath } from '../framework/path.js';
 import { collectFields } from '../lifecycle/enroll-request.js';
 import { renewCertificate } from '../lifecycle/renew.js';
-import { lifecycleOf, recordData, type LifecycleContext } from './lifecycle-context.js';
+import { lifecycleOf, recordResponse, type LifecycleContext } from './lifecycle-context.js';
 
 export const renewPath = definePath<LifecycleContext>({
   pattern: 'renew/:config/:id',
@@ -15,13 +15,13 @@ fresh CSR for a new key of the same kind. The old certificate is not revoked.`,
     ...collectFields,
   },
   operations: {
-    update: async (req, ctx) => {
-      const { record, warnings } = await renewCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
-        ...req.data,
-        newKey: req.data.sectigo_renew_new_key === true,
-        signal: req.signal,
-      });
-      return { data: recordData(record), warnings };
-    },
+    update: async (req, ctx) =>
+      recordResponse(
+        await renewCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
+          ...req.data,
+          newKey: req.data.sectigo_renew_new_key === true,
+          signal: req.signal,
+        }),
+      ),
   },
 });

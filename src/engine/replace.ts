@@ -1,7 +1,7 @@
 import { definePath } from '../framework/path.js';
 import { collectFields, enrollFields } from '../lifecycle/enroll-request.js';
 import { DEFAULT_REPLACE_REASON, replaceCertificate, type ReplaceOptions } from '../lifecycle/replace.js';
-import { lifecycleOf, recordData, type LifecycleContext } from './lifecycle-context.js';
+import { lifecycleOf, recordResponse, type LifecycleContext } from './lifecycle-context.js';
 
 export const replacePath = definePath<LifecycleContext>({
   pattern: 'replace/:config/:id',
@@ -33,12 +33,12 @@ their place. State \`Replaced\` means SCM accepted and the new certificate is no
     ...collectFields,
   },
   operations: {
-    update: async (req, ctx) => {
-      const { record, warnings } = await replaceCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
-        ...(req.data as ReplaceOptions),
-        signal: req.signal,
-      });
-      return { data: recordData(record), warnings };
-    },
+    update: async (req, ctx) =>
+      recordResponse(
+        await replaceCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
+          ...(req.data as ReplaceOptions),
+          signal: req.signal,
+        }),
+      ),
   },
 });

@@ -1,7 +1,7 @@
 import { definePath } from '../framework/path.js';
 import { DEFAULT_REVOKE_REASON, revokeCertificate } from '../lifecycle/revoke.js';
 import type { RevocationReasonCode } from '../scm/index.js';
-import { lifecycleOf, recordData, type LifecycleContext } from './lifecycle-context.js';
+import { lifecycleOf, recordResponse, type LifecycleContext } from './lifecycle-context.js';
 
 export const revokePath = definePath<LifecycleContext>({
   pattern: 'revoke/:config/:id',
@@ -21,12 +21,12 @@ issued yet answers 400 too (-102). The answer is the updated record.`,
     reason_code: { type: 'integer', enum: [0, 1, 3, 4, 5], description: 'RFC 5280 reason code: 0, 1, 3, 4 or 5 (default 0)' },
   },
   operations: {
-    update: async (req, ctx) => {
-      const { record, warnings } = await revokeCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
-        reason: req.data.sectigo_revoke_reason as string | undefined,
-        reasonCode: req.data.reason_code as RevocationReasonCode | undefined,
-      });
-      return { data: recordData(record), warnings };
-    },
+    update: async (req, ctx) =>
+      recordResponse(
+        await revokeCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
+          reason: req.data.sectigo_revoke_reason as string | undefined,
+          reasonCode: req.data.reason_code as RevocationReasonCode | undefined,
+        }),
+      ),
   },
 });

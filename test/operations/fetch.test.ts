@@ -1,7 +1,7 @@
 import t from 'tap';
 import { ScmClient } from '../../src/scm/index.js';
 import { buildCsr, certificateMatchesKey, generateKeyPair } from '../../src/pki/index.js';
-import { CLIENT_CONFIG, FAST, SSL_CONFIG, enrollIssued, setUp, sslEnroll, statuses, type Setup } from './fixture.js';
+import { FAST, enrollIssued, setUpWithConfigs, sslEnroll, statuses, type Setup } from './fixture.js';
 
 /** Orders straight at the simulator, behind scmpki's back, as another SCM user would. */
 async function orderElsewhere(setup: Setup, type: 'ssl' | 'smime', curve: 'P-256' | undefined = undefined) {
@@ -24,9 +24,7 @@ async function orderElsewhere(setup: Setup, type: 'ssl' | 'smime', curve: 'P-256
 }
 
 t.test('fetch', async (t) => {
-  const setup = await setUp(t);
-  await setup.writeConfig('web', SSL_CONFIG);
-  await setup.writeConfig('people', CLIENT_CONFIG);
+  const setup = await setUpWithConfigs(t);
 
   t.test('an id already stored is a plain read: no SCM call for an issued record', async (t) => {
     const issued = await enrollIssued(setup, 'web', sslEnroll('fetch-known.example.com'));

@@ -78,6 +78,14 @@ export async function setUp(t: Test, options: { issueDelayMs?: number } = {}): P
   };
 }
 
+/** setUp with the two configs most operation tests use: `web` (SSL_CONFIG) and `people` (CLIENT_CONFIG). */
+export async function setUpWithConfigs(t: Test): Promise<Setup> {
+  const setup = await setUp(t);
+  await setup.writeConfig('web', SSL_CONFIG);
+  await setup.writeConfig('people', CLIENT_CONFIG);
+  return setup;
+}
+
 /** Fast collect settings for tests: the simulator issues in ~200 ms. */
 export const FAST = { sectigo_loop_period: 0.1, sectigo_max_timeout: 20 };
 

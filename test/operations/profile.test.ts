@@ -1,6 +1,6 @@
 import t from 'tap';
 import { SSL_PROFILES, SMIME_PROFILES } from '../../src/simulator/index.js';
-import { CLIENT_CONFIG, SSL_CONFIG, setUp, sslEnroll } from './fixture.js';
+import { setUpWithConfigs, sslEnroll } from './fixture.js';
 
 /** A profile as SCM sends it: the catalog entry without the simulator's own `renewable` flag. */
 function onTheWire(profile: (typeof SSL_PROFILES)[number]) {
@@ -9,9 +9,7 @@ function onTheWire(profile: (typeof SSL_PROFILES)[number]) {
 }
 
 t.test('profile', async (t) => {
-  const setup = await setUp(t);
-  await setup.writeConfig('web', SSL_CONFIG);
-  await setup.writeConfig('people', CLIENT_CONFIG);
+  const setup = await setUpWithConfigs(t);
 
   t.test('write downloads one SSL profile; read, list and delete work on the stored copy', async (t) => {
     await setup.sim.controls.resetCounters();

@@ -1,11 +1,9 @@
 import t from 'tap';
 import { buildCsr, certificateMatchesKey, generateKeyPair, parseCertificate } from '../../src/pki/index.js';
-import { CLIENT_CONFIG, FAST, SSL_CONFIG, clientEnroll, enrollIssued, setUp, sslEnroll, statuses } from './fixture.js';
+import { FAST, clientEnroll, enrollIssued, setUpWithConfigs, sslEnroll, statuses } from './fixture.js';
 
 t.test('replace', async (t) => {
-  const setup = await setUp(t);
-  await setup.writeConfig('web', SSL_CONFIG);
-  await setup.writeConfig('people', CLIENT_CONFIG);
+  const setup = await setUpWithConfigs(t);
 
   t.test('an SSL certificate is re-issued under the same id for a new RSA key', async (t) => {
     const issued = await enrollIssued(setup, 'web', sslEnroll('replace-rsa.example.com'));

@@ -1,10 +1,8 @@
 import t from 'tap';
-import { CLIENT_CONFIG, SSL_CONFIG, clientEnroll, enrollIssued, setUp, sslEnroll, statuses } from './fixture.js';
+import { clientEnroll, enrollIssued, setUpWithConfigs, sslEnroll, statuses } from './fixture.js';
 
 t.test('revoke', async (t) => {
-  const setup = await setUp(t);
-  await setup.writeConfig('web', SSL_CONFIG);
-  await setup.writeConfig('people', CLIENT_CONFIG);
+  const setup = await setUpWithConfigs(t);
 
   t.test('an SSL certificate is revoked at SCM once and its record is kept as Revoked', async (t) => {
     const issued = await enrollIssued(setup, 'web', sslEnroll('revoke-rsa.example.com'));

@@ -1,25 +1,14 @@
 import t from 'tap';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { startServer } from '../../src/server/start.js';
-import { resolveSettings } from '../../src/server/settings.js';
 import { startSimulator } from '../../src/simulator/index.js';
+import { startTestServer } from '../foundation/server-fixture.js';
 
 const sim = await startSimulator({ issueDelayMs: 200 });
-const dir = await mkdtemp(join(tmpdir(), 'scmpki-lifecycle-http-'));
-const settings = resolveSettings([{ listen_address: '127.0.0.1:0', storage_path: join(dir, 'db'), seal_key_file: join(dir, 'seal.key'), log_level: 'silent' }]);
-const server = await startServer(settings, { sealKey: randomBytes(32), rootTokenId: 'root' });
-t.teardown(async () => {
-  await server.close();
-  await sim.close();
-  await rm(dir, { recursive: true, force: true });
-});
+t.teardown(() => sim.close());
+const server = await startTestServer(t, { log_level: 'silent' });
 const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
   const res = await fetch(`${server.url}/v1/sectigo-vault-pki/${path}`, {
     method,
-    headers: { 'x-vault-token': 'root', ...headers },
+    headers: { 'x-vault-token': server.token, ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();

@@ -17,6 +17,7 @@ import { enrollPath } from './enroll.js';
 import { certListPath, certPath } from './certs.js';
 import { readcertPath } from './readcert.js';
 import { renewPath } from './renew.js';
+import { syncConfigPath, syncPath } from './sync.js';
 
 export interface LifecycleSettings {
   collector?: Partial<CollectorSettings>;
@@ -109,4 +110,4 @@ export const certificateLifecycleService: EngineService = {
 };
 
 /** The certificate paths, for the engine's path table. */
-export const certificatePaths = [enrollPath, certListPath, certPath, readcertPath, renewPath];
+export const certificatePaths = [enrollPath, certListPath, certPath, readcertPath, renewPath, syncPath, syncConfigPath];

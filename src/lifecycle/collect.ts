@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ScmError } from '../scm/errors.js';
 import { CollectedBodyError, certificateMatchesKey, decodeCollected, parseCertificate } from '../pki/index.js';
-import { KEY_MISMATCH_CODE, expectedPrivateKey, withReplacementPromoted, withState, type CertificateRecord, type ScmFault } from './record.js';
+import { KEY_MISMATCH_CODE, expectedPrivateKey, withFault, withReplacementPromoted, withState, type CertificateRecord, type ScmFault } from './record.js';
 import type { CollectErrorClassifier, ScmOrders } from './scm-orders.js';
 
 /** Collect answered 200 but the body holds no usable certificate. scmpki's own code, like KEY_MISMATCH_CODE. */
@@ -85,7 +85,7 @@ export function recordAfterCollect(
     // Each read of a failed record collects again; the same answer again is not news.
     const last = record.state.at(-1);
     if (last?.status === 'ErrorCode' && last.code === outcome.fault.code && last.description === outcome.fault.description) return record;
-    return { ...withState(record, 'ErrorCode', outcome.fault), last_error: outcome.fault };
+    return withFault(record, outcome.fault);
   }
   let leaf: string | null;
   let chain: string[];
@@ -93,18 +93,18 @@ export function recordAfterCollect(
     ({ leaf, chain } = decodeCollected(outcome.body, formatOf(record)));
   } catch (error) {
     const fault = faultOf(error);
-    return { ...withState(record, 'ErrorCode', fault), last_error: fault };
+    return withFault(record, fault);
   }
   if (!leaf) {
     const fault = { code: UNREADABLE_CERTIFICATE_CODE, description: `SCM's ${formatOf(record)} body holds only CA certificates` };
-    return { ...withState(record, 'ErrorCode', fault), last_error: fault };
+    return withFault(record, fault);
   }
   // The plugin family's worst failure was handing out a certificate with a
   // key it does not belong to (Venafi #97); check before anyone can read it.
   const expectedKey = expectedPrivateKey(record);
   if (expectedKey && !certificateMatchesKey(leaf, expectedKey)) {
     const fault = { code: KEY_MISMATCH_CODE, description: 'the certificate SCM returned does not match the stored private key' };
-    return { ...withState(record, 'ErrorCode', fault), last_error: fault };
+    return withFault(record, fault);
   }
   const parsed = parseCertificate(leaf);
   return {

@@ -79,6 +79,12 @@ export interface CertificateRecord {
   renewed_to: string | null;
   last_error: ScmFault | null;
   pending_replacement?: PendingReplacement;
+  /**
+   * RFC 3339 UTC: when scmpki last asked SCM about this issued certificate
+   * (sync). Stored so a restarted server spreads its syncs instead of
+   * asking about every record at once; absent until the first sync.
+   */
+  last_synced_at?: string;
   /** Append-only history, oldest first. */
   state: StateEntry[];
 }
@@ -110,7 +116,8 @@ export function currentStatus(record: CertificateRecord): string | undefined {
  */
 export function unissuedOrderFields(): Pick<
   CertificateRecord,
-  'certificate' | 'leaf_certificate' | 'ca_chain' | 'serial_number' | 'not_before' | 'not_after' | 'renewed_to' | 'last_error' | 'state'
+  | 'certificate' | 'leaf_certificate' | 'ca_chain' | 'serial_number' | 'not_before' | 'not_after'
+  | 'renewed_to' | 'last_error' | 'last_synced_at' | 'state'
 > {
   return {
     certificate: '',
@@ -121,20 +128,30 @@ export function unissuedOrderFields(): Pick<
     not_after: '',
     renewed_to: null,
     last_error: null,
+    last_synced_at: undefined,
     state: [],
   };
 }
 
-/** A new record with one more history entry; the input is left untouched. */
+/**
+ * A new record with one more history entry; the input is left untouched.
+ * `detail` is SCM's code and words for it, or scmpki's own description.
+ */
 export function withState(
   record: CertificateRecord,
   status: KnownStatus,
-  fault?: ScmFault,
+  detail?: Pick<StateEntry, 'code' | 'description'>,
   now = new Date(),
 ): CertificateRecord {
   const entry: StateEntry = { status, time_stamp: now.toISOString() };
-  if (fault) Object.assign(entry, { code: fault.code, description: fault.description });
+  if (detail?.code !== undefined) entry.code = detail.code;
+  if (detail?.description !== undefined) entry.description = detail.description;
   return { ...record, state: [...record.state, entry] };
+}
+
+/** The record after SCM's (or scmpki's own) error: an ErrorCode entry, and the fault as last_error. */
+export function withFault(record: CertificateRecord, fault: ScmFault): CertificateRecord {
+  return { ...withState(record, 'ErrorCode', fault), last_error: fault };
 }
 
 /** The key a collected certificate must match: a pending replacement's, else the record's. */

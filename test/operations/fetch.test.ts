@@ -1,12 +1,11 @@
 import t from 'tap';
-import { ScmClient } from '../../src/scm/index.js';
 import { buildCsr, certificateMatchesKey, generateKeyPair } from '../../src/pki/index.js';
-import { FAST, enrollIssued, setUpWithConfigs, sslEnroll, statuses, type Setup } from './fixture.js';
+import { FAST, enrollIssued, scmBehindTheBack, setUpWithConfigs, sslEnroll, statuses, type Setup } from './fixture.js';
 
 /** Orders straight at the simulator, behind scmpki's back, as another SCM user would. */
 async function orderElsewhere(setup: Setup, type: 'ssl' | 'smime', curve: 'P-256' | undefined = undefined) {
   const key = await generateKeyPair(curve ? { algorithm: 'EC', curve } : { algorithm: 'RSA', bits: 2048 });
-  const client = new ScmClient({ baseUrl: setup.sim.url, auth: { type: 'password', login: 'demo', password: 'demo', customerUri: 'demo' } });
+  const client = scmBehindTheBack(setup);
   try {
     if (type === 'ssl') {
       const csr = await buildCsr({ subject: { commonName: 'elsewhere.example.com' }, privateKeyPem: key.privateKeyPem });

@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Test } from 'tap';
+import { ScmClient } from '../../src/scm/index.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { startTestServer, type TestServer } from '../foundation/server-fixture.js';
 import { tempDir } from '../foundation/temp-dir.js';
@@ -127,4 +128,9 @@ export async function enrollIssued(setup: Setup, config: string, body: Record<st
 
 export function statuses(record: { state: Array<{ status: string }> }): string[] {
   return record.state.map((s) => s.status);
+}
+
+/** SCM with the simulator's credentials, for what another SCM user (or SCM's web UI) does behind scmpki's back. */
+export function scmBehindTheBack(setup: Setup): ScmClient {
+  return new ScmClient({ baseUrl: setup.sim.url, auth: { type: 'password', login: 'demo', password: 'demo', customerUri: 'demo' } });
 }

@@ -12,6 +12,7 @@ import { ApiRequestError, TransportError, VaultClient, type Secret } from './vau
 
 export interface OutputStream {
   isTTY?: boolean;
+  columns?: number;
   write(text: string): unknown;
 }
 

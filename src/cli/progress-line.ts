@@ -1,48 +1,47 @@
 /**
- * A one-line "enrolling… 12s" on stderr while a long request waits, rewritten
- * in place with `\r` and erase-to-end-of-line. A plain line is simpler than a
- * spinner library here: one line, one timer, no cursor hiding to undo if the
- * process is interrupted, and no new dependency. Nothing is written unless
- * stderr is a terminal, so logs and pipes stay clean.
+ * The live "⠋ enrolling… 12s" line on stderr while a long request waits, drawn
+ * by ora (spinner, cursor hiding and restoring, redraw in place). Nothing is
+ * written unless stderr is a terminal, so logs and pipes stay clean.
  */
+import ora, { type Ora } from 'ora';
+import type { OutputStream } from './command-context.js';
 import type { Secret } from './vault-client.js';
-
-const CLEAR_LINE = '\r\x1b[K';
-
-export interface ProgressStream {
-  isTTY?: boolean;
-  write(text: string): unknown;
-}
 
 export class ProgressLine {
   private readonly startedAt = Date.now();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly ticker: NodeJS.Timeout;
 
   private constructor(
-    private readonly stream: ProgressStream,
+    private readonly spinner: Ora,
     private readonly label: string,
-  ) {}
-
-  /** Starts the line on a terminal; on anything else returns a line that prints nothing. */
-  static start(stream: ProgressStream, label: string): ProgressLine {
-    const line = new ProgressLine(stream, label);
-    if (stream.isTTY) {
-      line.render();
-      line.timer = setInterval(() => line.render(), 1000);
-    }
-    return line;
+  ) {
+    spinner.start(this.text());
+    this.ticker = setInterval(() => (spinner.text = this.text()), 1000);
   }
 
-  /** Replaces the ticking line with the outcome, e.g. "enrolling… Issued after 14s". */
+  /** Starts the line on a terminal; on anything else returns undefined and prints nothing. */
+  static start(stream: OutputStream, label: string): ProgressLine | undefined {
+    // A terminal reporting zero columns (a pty nobody sized) would make ora
+    // count infinitely many lines to erase; such a terminal gets no line.
+    if (!stream.isTTY || !stream.columns) return undefined;
+    // stdin stays untouched: `scmpki write … -` may be reading a JSON body from it.
+    const spinner = ora({ stream: stream as NodeJS.WriteStream, isEnabled: true, discardStdin: false });
+    return new ProgressLine(spinner, label);
+  }
+
+  /** Replaces the spinner with the outcome, e.g. "✔ enrolling… Issued after 14s". */
   finish(outcome: string): void {
-    if (!this.timer) return;
-    clearInterval(this.timer);
-    this.timer = undefined;
-    this.stream.write(`${CLEAR_LINE}${this.label}… ${outcome} after ${this.elapsedSeconds()}s\n`);
+    clearInterval(this.ticker);
+    if (!this.spinner.isSpinning) return;
+    const text = `${this.label}… ${outcome} after ${this.elapsedSeconds()}s`;
+    if (outcome === 'Issued') this.spinner.succeed(text);
+    else if (outcome === 'TimedoutStateSaved') this.spinner.warn(text);
+    else if (/ErrorCode|failed/.test(outcome)) this.spinner.fail(text);
+    else this.spinner.info(text);
   }
 
-  private render(): void {
-    this.stream.write(`${CLEAR_LINE}${this.label}… ${this.elapsedSeconds()}s`);
+  private text(): string {
+    return `${this.label}… ${this.elapsedSeconds()}s`;
   }
 
   private elapsedSeconds(): number {

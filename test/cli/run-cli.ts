@@ -30,9 +30,12 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
   return runProcess(process.execPath, [CLI, ...args], cleanEnv(options.env), options.stdin);
 }
 
-/** The same command under a pseudo-terminal (`script` from util-linux), so stdout and stderr are TTYs. */
+/**
+ * The same command under a pseudo-terminal (`script` from util-linux), so stdout
+ * and stderr are TTYs, sized 100x40 as a terminal window would be.
+ */
 export function runCliInTerminal(args: string[], options: CliOptions): Promise<CliResult> {
-  const command = [process.execPath, CLI, ...args].map(shellQuote).join(' ');
+  const command = `stty cols 100 rows 40; ${[process.execPath, CLI, ...args].map(shellQuote).join(' ')}`;
   return runProcess('script', ['-qfec', command, '/dev/null'], cleanEnv(options.env), options.stdin);
 }
 

@@ -86,7 +86,11 @@ export function createServerLifecycle(ctx: Pick<EngineContext, 'storage' | 'logg
     // The server's intervals are seconds; the workers count milliseconds.
     settings: {
       collector: { enabled: ctx.settings.collector_enabled, intervalMs: ctx.settings.collector_interval * 1000 },
-      renewer: { enabled: ctx.settings.renewer_enabled, intervalMs: ctx.settings.renewer_interval * 1000 },
+      renewer: {
+        enabled: ctx.settings.renewer_enabled,
+        intervalMs: ctx.settings.renewer_interval * 1000,
+        syncIntervalMs: ctx.settings.sync_enabled ? ctx.settings.sync_interval * 1000 : 0,
+      },
     },
   });
 }

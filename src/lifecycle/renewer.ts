@@ -3,21 +3,29 @@
  * their expiry window even when nobody reads them. It shares the per-record
  * renew flight with reads, so a read and the renewer never renew twice. It
  * does not wait for issuance; the collector finishes the new record.
+ *
+ * Before deciding, it syncs a record with SCM once per `syncIntervalMs`: a
+ * certificate SCM re-issued with a short life (or revoked) out of band is
+ * then judged on what SCM holds, in the same pass.
  */
 import { BackgroundWorker, type WorkerSettings } from './background-worker.js';
-import { isDueForRenewal } from './record.js';
+import { isDueForRenewal, type CertificateRecord } from './record.js';
 import { renewCertificate } from './renew.js';
+import { isDueForSync, syncIssued } from './sync.js';
 import type { CertificateLifecycle } from './lifecycle.js';
 
 export interface RenewerSettings extends WorkerSettings {
   /** After a failed renewal, wait this long before trying that record again. */
   retryAfterMs: number;
+  /** Ask SCM about each Issued auto-renew record at most this often; 0 never. */
+  syncIntervalMs: number;
 }
 
 export const DEFAULT_RENEWER_SETTINGS: RenewerSettings = {
   enabled: true,
   intervalMs: 60 * 60_000,
   retryAfterMs: 60 * 60_000,
+  syncIntervalMs: 24 * 60 * 60_000,
 };
 
 export class BackgroundRenewer extends BackgroundWorker<RenewerSettings> {
@@ -28,7 +36,8 @@ export class BackgroundRenewer extends BackgroundWorker<RenewerSettings> {
   }
 
   protected async pass(): Promise<void> {
-    for await (const record of this.lifecycle.records.scan()) {
+    for await (const stored of this.lifecycle.records.scan()) {
+      const record = await this.synced(stored);
       const policy = { autoRenew: record.auto_renew, expiryWindowDays: record.expiry_window };
       if (!isDueForRenewal(record, policy)) continue;
       const key = `${record.config_name}/${record.cert_unique_id}`;
@@ -43,6 +52,18 @@ export class BackgroundRenewer extends BackgroundWorker<RenewerSettings> {
         this.failedUntil.set(key, Date.now() + this.settings.retryAfterMs);
         this.lifecycle.deps.logger.warn({ config: record.config_name, cert_unique_id: record.cert_unique_id, err }, 'background renewal failed');
       }
+    }
+  }
+
+  /** The record as SCM has it now, when a sync is due; the stored one when SCM cannot say. */
+  private async synced(record: CertificateRecord): Promise<CertificateRecord> {
+    if (!isDueForSync(record, this.settings.syncIntervalMs)) return record;
+    try {
+      return (await syncIssued(this.lifecycle, record)).record;
+    } catch (err) {
+      // No stamp was written, so the next pass asks again.
+      this.lifecycle.deps.logger.warn({ config: record.config_name, cert_unique_id: record.cert_unique_id, err }, 'background sync failed');
+      return record;
     }
   }
 }

@@ -38,6 +38,10 @@ export interface ServerSettings {
   renewer_enabled: boolean;
   /** Seconds between renewer passes; Go durations accepted. */
   renewer_interval: number;
+  /** The renewer syncs auto-renew records with SCM before deciding on renewal. */
+  sync_enabled: boolean;
+  /** Seconds between syncs of one record (0 = never); Go durations accepted. */
+  sync_interval: number;
   /** SCM requests in flight at once, shared by all configs, requests and workers. */
   scm_max_concurrency: number;
 }
@@ -55,10 +59,12 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   collector_interval: DEFAULT_COLLECTOR_SETTINGS.intervalMs / 1000,
   renewer_enabled: DEFAULT_RENEWER_SETTINGS.enabled,
   renewer_interval: DEFAULT_RENEWER_SETTINGS.intervalMs / 1000,
+  sync_enabled: true,
+  sync_interval: DEFAULT_RENEWER_SETTINGS.syncIntervalMs / 1000,
   scm_max_concurrency: DEFAULT_SCM_CONCURRENCY,
 };
 
-const DURATION_SETTINGS = ['max_request_duration', 'collector_interval', 'renewer_interval'] as const;
+const DURATION_SETTINGS = ['max_request_duration', 'collector_interval', 'renewer_interval', 'sync_interval'] as const;
 
 /** A worker interval runs on setTimeout, which fires at once for delays past 2^31-1 ms (~24.8 days). */
 const MAX_INTERVAL_SECONDS = 24 * 86400;
@@ -81,6 +87,9 @@ const schema = {
     collector_interval: { type: 'number', minimum: 1, maximum: MAX_INTERVAL_SECONDS },
     renewer_enabled: { type: 'boolean' },
     renewer_interval: { type: 'number', minimum: 1, maximum: MAX_INTERVAL_SECONDS },
+    sync_enabled: { type: 'boolean' },
+    // Compared with record timestamps, not a timer: no setTimeout ceiling.
+    sync_interval: { type: 'number', minimum: 0, maximum: 366 * 86400 },
     scm_max_concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
   },
 };

@@ -5,7 +5,7 @@ import { FAST, enrollIssued, scmBehindTheBack, setUpWithConfigs, sslEnroll, stat
 /** Orders straight at the simulator, behind scmpki's back, as another SCM user would. */
 async function orderElsewhere(setup: Setup, type: 'ssl' | 'smime', curve: 'P-256' | undefined = undefined) {
   const key = await generateKeyPair(curve ? { algorithm: 'EC', curve } : { algorithm: 'RSA', bits: 2048 });
-  const client = scmBehindTheBack(setup);
+  const client = scmBehindTheBack(setup.sim);
   try {
     if (type === 'ssl') {
       const csr = await buildCsr({ subject: { commonName: 'elsewhere.example.com' }, privateKeyPem: key.privateKeyPem });

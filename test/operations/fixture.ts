@@ -131,6 +131,6 @@ export function statuses(record: { state: Array<{ status: string }> }): string[]
 }
 
 /** SCM with the simulator's credentials, for what another SCM user (or SCM's web UI) does behind scmpki's back. */
-export function scmBehindTheBack(setup: Setup): ScmClient {
-  return new ScmClient({ baseUrl: setup.sim.url, auth: { type: 'password', login: 'demo', password: 'demo', customerUri: 'demo' } });
+export function scmBehindTheBack(sim: Simulator): ScmClient {
+  return new ScmClient({ baseUrl: sim.url, auth: { type: 'password', login: 'demo', password: 'demo', customerUri: 'demo' } });
 }

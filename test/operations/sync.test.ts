@@ -7,7 +7,7 @@ const daysLeft = (record: { not_after: string }) => (Date.parse(record.not_after
 
 t.test('sync', async (t) => {
   const setup = await setUpWithConfigs(t);
-  const scm = scmBehindTheBack(setup);
+  const scm = scmBehindTheBack(setup.sim);
   t.teardown(() => scm.close());
 
   t.test('an unchanged certificate: one details call, no warning, nothing but the sync stamp written', async (t) => {

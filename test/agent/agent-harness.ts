@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Test } from 'tap';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import type { ServerSettings } from '../../src/server/settings.js';
 import { startTestServer, type TestServer } from '../foundation/server-fixture.js';
 
 export const AGENT_BINARY = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -30,11 +31,11 @@ export interface AgentWorld {
   storedRecord(id: string): Promise<Record<string, unknown>>;
 }
 
-export async function startAgentWorld(t: Test): Promise<AgentWorld> {
+export async function startAgentWorld(t: Test, settings: Partial<ServerSettings> = {}): Promise<AgentWorld> {
   if (!existsSync(AGENT_BINARY)) throw new Error(`${AGENT_BINARY} is missing: run "npm run build" (npm test does) first`);
   const sim = await startSimulator({ issueDelayMs: 0 });
   t.teardown(() => sim.close());
-  const server = await startTestServer(t);
+  const server = await startTestServer(t, settings);
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${server.url}/v1/${path}`, {
       method,

@@ -6,7 +6,10 @@ import { certificateMatchesKey } from '../../src/pki/index.js';
 import { tempDir } from '../foundation/temp-dir.js';
 import { countLines, logLines, opensslVerify, runAgentOnce, snapshot, startAgent, startAgentWorld } from './agent-harness.js';
 
-const world = await startAgentWorld(t);
+// The renewer passes every second and syncs auto-renew records once a second,
+// so SCM's out-of-band changes reach the server the way they do in production,
+// only faster. Records enrolled without auto-renew are left to the agent's reads.
+const world = await startAgentWorld(t, { renewer_interval: 1, sync_interval: 1 });
 const { sim, server } = world;
 const FILES = ['cert.pem', 'key.pem', 'chain.pem', 'fullchain.pem'];
 
@@ -137,6 +140,49 @@ t.test('a forced expiry at SCM: the agent deploys the renewed certificate, not t
   t.equal(again.code, 0, again.stderr);
   t.same(await snapshot(api.files), before, 'nothing rewritten');
   t.equal(await api.reloads(), 1, 'no second reload');
+  t.equal((await sim.controls.counters()).renewById, 1, 'no second renewal');
+});
+
+/** Polls until `probe` returns a value, for what the server does in the background. */
+async function eventually<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 15_000): Promise<T> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+    const value = await probe();
+    if (value !== null && value !== undefined) return value;
+  }
+  throw new Error(`nothing after ${timeoutMs} ms`);
+}
+
+t.test('a forced expiry at SCM after the first run: the server\'s background sync renews it, and the next run deploys the renewal and reloads exactly once', async (t) => {
+  const enrolled = await world.enroll({ sectigo_csr_domain: 'shop.example.com', sectigo_auto_renew: true });
+  const id = enrolled.cert_unique_id as string;
+  const shop = await deployment('sync', id);
+  const first = await shop.run();
+  t.equal(first.code, 0, first.stderr);
+  t.equal(await shop.reloads(), 1, 'the first run wrote the files and reloaded');
+  const firstCert = await readFile(join(shop.tls, 'cert.pem'), 'utf8');
+
+  await sim.controls.resetCounters();
+  await sim.controls.expireSsl(enrolled.ssl_id as number, 5);
+  // The renewer syncs the record (SCM re-issued it with 5 days left) and renews it in the same pass.
+  const renewedId = await eventually(async () => (await world.storedRecord(id)).renewed_to as string | null);
+  const old = await world.storedRecord(id);
+  t.match(old.state, [{ status: 'Applied' }, { status: 'Issued' }, { status: 'Issued', description: /^re-issued at SCM/ }, { status: 'Renewed' }]);
+
+  const run = await shop.run();
+  t.equal(run.code, 0, run.stderr);
+  t.equal((await sim.controls.counters()).renewById, 1, 'renewed once at SCM');
+  const [cert, key] = await Promise.all([readFile(join(shop.tls, 'cert.pem'), 'utf8'), readFile(join(shop.tls, 'key.pem'), 'utf8')]);
+  t.not(serialOf(cert), serialOf(firstCert), 'cert.pem was rewritten');
+  t.ok(daysLeftOf(cert) > 300, 'with the renewed certificate');
+  t.ok(certificateMatchesKey(cert, key), 'which matches key.pem');
+  t.equal(logLines(run.stdout).find((line) => line.msg === 'certificate files updated')?.cert_unique_id, renewedId);
+  t.equal(await shop.reloads(), 2, 'one reload for the renewal');
+
+  const before = await snapshot(shop.files);
+  const calm = await shop.run();
+  t.equal(calm.code, 0, calm.stderr);
+  t.same(await snapshot(shop.files), before, 'a further run changes nothing');
+  t.equal(await shop.reloads(), 2, 'and reloads nothing');
   t.equal((await sim.controls.counters()).renewById, 1, 'no second renewal');
 });
 

@@ -68,3 +68,19 @@ t.test('the reader reads and lists certs/web/*, and nothing else', async (t) => 
   t.same(await setup.sim.controls.counters(), {}, 'SCM never asked');
   t.equal((await call(root, 'GET', `${MOUNT}/readcert/web/${id}`)).body.data.state.at(-1).status, 'Issued', 'the record is untouched');
 });
+
+t.test('sync is an update like any other engine path: granted per config, denied elsewhere and to readers', async (t) => {
+  await policy('web-syncers', `path "${MOUNT}/sync/web/*" { capabilities = ["update"] }`);
+  const syncer = await tokenWith(['web-syncers']);
+  const web = await enrollIssued(setup, 'web', sslEnroll('sync-acl.example.com'));
+  const other = await enrollIssued(setup, 'other', sslEnroll('sync-acl-other.example.com'));
+  await setup.sim.controls.resetCounters();
+
+  const synced = await call(syncer, 'POST', `${MOUNT}/sync/web/${web.cert_unique_id}`, {});
+  t.equal(synced.status, 200);
+  t.same(await setup.sim.controls.counters(), { details: 1 });
+  t.same(await call(syncer, 'POST', `${MOUNT}/sync/web`, {}), denied, 'sync/web/* does not cover the config-wide sync/web');
+  t.same(await call(syncer, 'POST', `${MOUNT}/sync/other/${other.cert_unique_id}`, {}), denied);
+  t.same(await call(reader, 'POST', `${MOUNT}/sync/web/${web.cert_unique_id}`, {}), denied, 'read on certs/web/* grants no sync');
+  t.same(await setup.sim.controls.counters(), { details: 1 }, 'SCM asked only for the granted sync');
+});

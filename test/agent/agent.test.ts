@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { certificateMatchesKey } from '../../src/pki/index.js';
 import { tempDir } from '../foundation/temp-dir.js';
 import { countLines, logLines, opensslVerify, runAgentOnce, snapshot, startAgent, startAgentWorld } from './agent-harness.js';
@@ -34,6 +34,18 @@ async function deployment(label: string, id: string, extra: Record<string, unkno
     run: (overrides?: Record<string, unknown>) => runAgentOnce(dir, config(overrides)),
     config,
   };
+}
+
+type Deployment = Awaited<ReturnType<typeof deployment>>;
+
+/** After one renewal: a further run rewrites nothing, reloads nothing and renews nothing. */
+async function expectQuietRun(t: Test, site: Deployment, reloads: number) {
+  const before = await snapshot(site.files);
+  const run = await site.run();
+  t.equal(run.code, 0, run.stderr);
+  t.same(await snapshot(site.files), before, 'a further run rewrites nothing');
+  t.equal(await site.reloads(), reloads, 'and reloads nothing');
+  t.equal((await sim.controls.counters()).renewById, 1, 'and renews nothing');
 }
 
 const serialOf = (pem: string) => new X509Certificate(pem).serialNumber;
@@ -94,12 +106,7 @@ t.test('a certificate inside its window is renewed, rewritten and reloaded exact
   t.match(renewing.stdout, /was renewed/, 'the server warning is logged');
 
   // Back to the record's own 30-day window: the renewed certificate has a year left.
-  const before = await snapshot(site.files);
-  const calm = await site.run();
-  t.equal(calm.code, 0, calm.stderr);
-  t.same(await snapshot(site.files), before, 'nothing rewritten');
-  t.equal(await site.reloads(), 2, 'no further reload');
-  t.equal((await sim.controls.counters()).renewById, 1, 'no further renewal');
+  await expectQuietRun(t, site, 2);
 });
 
 t.test('a certificate still being issued at SCM fails the run and writes nothing', async (t) => {
@@ -135,12 +142,7 @@ t.test('a forced expiry at SCM: the agent deploys the renewed certificate, not t
   t.equal(stored.renewed_to, logLines(run.stdout).find((line) => line.msg === 'certificate files updated')?.cert_unique_id, 'the files are the renewed record');
   t.equal(await api.reloads(), 1, 'one reload');
 
-  const before = await snapshot(api.files);
-  const again = await api.run();
-  t.equal(again.code, 0, again.stderr);
-  t.same(await snapshot(api.files), before, 'nothing rewritten');
-  t.equal(await api.reloads(), 1, 'no second reload');
-  t.equal((await sim.controls.counters()).renewById, 1, 'no second renewal');
+  await expectQuietRun(t, api, 1);
 });
 
 /** Polls until `probe` returns a value, for what the server does in the background. */
@@ -178,12 +180,7 @@ t.test('a forced expiry at SCM after the first run: the server\'s background syn
   t.equal(logLines(run.stdout).find((line) => line.msg === 'certificate files updated')?.cert_unique_id, renewedId);
   t.equal(await shop.reloads(), 2, 'one reload for the renewal');
 
-  const before = await snapshot(shop.files);
-  const calm = await shop.run();
-  t.equal(calm.code, 0, calm.stderr);
-  t.same(await snapshot(shop.files), before, 'a further run changes nothing');
-  t.equal(await shop.reloads(), 2, 'and reloads nothing');
-  t.equal((await sim.controls.counters()).renewById, 1, 'no second renewal');
+  await expectQuietRun(t, shop, 2);
 });
 
 t.test('a failing reload command fails the run, keeps the new files, and is retried until it succeeds', async (t) => {

@@ -35,6 +35,7 @@ const REVOKED_COLLECT_CODES: ReadonlySet<number> = new Set([-110, -192]);
 type ScmView =
   | { kind: 'revoked'; detail: Pick<StateEntry, 'code' | 'description'> }
   | { kind: 'issued'; status: string; body?: string }
+  /** SCM is between certificates (a re-issue under way): its status, or its "not ready" words. */
   | { kind: 'unsettled'; status: string };
 
 /** Serials as SCM writes them (`0A:1B:…`) and as records hold them compare equal. */
@@ -93,7 +94,7 @@ function reconcile(current: CertificateRecord, view: ScmView, now: Date): SyncOu
     return {
       change: 'unchanged',
       record: current,
-      warnings: [`SCM reports certificate ${id} as "${view.status}", not issued; the record was left as it is. Sync again later`],
+      warnings: [`SCM has no certificate to hand out for ${id} right now (${view.status}); the record was left as it is. Sync again later`],
     };
   }
   if (view.kind === 'revoked') {

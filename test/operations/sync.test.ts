@@ -86,11 +86,15 @@ t.test('sync', async (t) => {
     t.match(again.body.errors[0], /is Revoked: only Issued certificates are synced/);
   });
 
-  t.test('re-issued at SCM for another key: nothing replaced, an ErrorCode entry, 409', async (t) => {
+  t.test('re-issued at SCM for another key: left alone while SCM works on it, then nothing replaced, an ErrorCode entry, 409', async (t) => {
     const issued = await enrollIssued(setup, 'web', sslEnroll('sync-foreign.example.com'));
     const foreign = await generateKeyPair({ algorithm: 'RSA', bits: 2048 });
     const csr = await buildCsr({ subject: { commonName: 'sync-foreign.example.com' }, privateKeyPem: foreign.privateKeyPem });
     await scm.replaceSsl(issued.ssl_id, { csr, reason: 'replaced in the web UI' });
+    const during = await setup.call('POST', `sync/web/${issued.cert_unique_id}`, {});
+    t.equal(during.status, 200, 'while SCM re-issues');
+    t.match(during.body.warnings, [/no certificate to hand out for .* right now \(Applied\); the record was left as it is/]);
+    t.same(statuses(during.body.data), ['Applied', 'Issued']);
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     const reply = await setup.call('POST', `sync/web/${issued.cert_unique_id}`, {});

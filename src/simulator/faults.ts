@@ -3,6 +3,9 @@
  * 429s, each optionally limited to an endpoint name or a path pattern and to a
  * number of hits. Rules are consulted in the order they were added; the first
  * that fires decides (latency rules add their delay and let the next decide).
+ * A latency rule with `afterHandling` delays the *answer* instead: SCM has
+ * already done the work (placed the order) while the caller still waits, the
+ * case that tells "SCM never got it" apart from "we never heard back".
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'koa';
@@ -24,8 +27,13 @@ export interface FaultRule {
   code?: number;
   description?: string;
   latencyMs?: number;
+  /** latency only: delay after the endpoint has handled the request, before it answers. */
+  afterHandling?: boolean;
   retryAfterSeconds?: number;
 }
+
+/** Before the endpoint runs, or after it ran and before its answer goes out. */
+export type FaultPhase = 'before' | 'after';
 
 export interface ActiveFault extends FaultRule {
   id: number;
@@ -47,6 +55,7 @@ export const validateFaultRule = controlValidator<FaultRule>({
     code: { type: 'integer', nullable: true },
     description: { type: 'string', nullable: true },
     latencyMs: { type: 'integer', minimum: 0, maximum: 600_000, nullable: true },
+    afterHandling: { type: 'boolean', nullable: true },
     retryAfterSeconds: { type: 'integer', minimum: 0, nullable: true },
   },
 });
@@ -67,6 +76,9 @@ export class FaultInjector {
     if (rule.kind === 'latency' && rule.latencyMs === undefined) {
       throw new ControlInputError('/latencyMs is required for a latency fault');
     }
+    if (rule.afterHandling && rule.kind !== 'latency') {
+      throw new ControlInputError('/afterHandling is only for a latency fault');
+    }
     const fault = { ...rule, id: this.nextId++, hits: 0 };
     this.rules.push(fault);
     return fault;
@@ -81,9 +93,9 @@ export class FaultInjector {
   }
 
   /** Returns true when the fault answered (or dropped) the request itself. */
-  async apply(ctx: Context, endpoint: string): Promise<boolean> {
+  async apply(ctx: Context, endpoint: string, phase: FaultPhase = 'before'): Promise<boolean> {
     for (const rule of [...this.rules]) {
-      if (!this.matches(rule, ctx, endpoint)) continue;
+      if ((rule.afterHandling ? 'after' : 'before') !== phase || !this.matches(rule, ctx, endpoint)) continue;
       rule.hits++;
       if (rule.count !== undefined && rule.hits >= rule.count) this.rules = this.rules.filter((r) => r !== rule);
       switch (rule.kind) {

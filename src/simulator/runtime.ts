@@ -1,7 +1,7 @@
 /**
  * The parts every route module needs, and the one way SCM endpoints are
  * mounted: count the call, let fault injection have its say, authenticate,
- * run the handler, persist.
+ * run the handler, persist, let an answer-delaying fault hold the answer.
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
@@ -46,6 +46,7 @@ export function mountScm(
       // Lazy issuance can change state on a GET, so every call may need saving.
       await runtime.persist();
     }
+    await runtime.faults.apply(ctx, endpoint, 'after');
   });
 }
 

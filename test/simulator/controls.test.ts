@@ -41,9 +41,17 @@ t.test('faults: error with a count, 429 with Retry-After, latency, reset, scoped
   t.equal((await scmCall(sim, 'GET', '/api/ssl/v1/customFields')).status, 200, 'latency then a normal answer');
   t.ok(process.hrtime.bigint() - started >= 140_000_000n, 'the delay was applied');
 
+  await sim.controls.addFault({ kind: 'latency', endpoint: 'enroll', latencyMs: 400, afterHandling: true, count: 1 });
+  const answered = enrollIssued(sim);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const placed = await scmCall(sim, 'GET', '/api/ssl/v1?commonName=app.example.com');
+  t.equal(placed.json.length, 1, 'afterHandling: the order exists while its answer is still held back');
+  t.ok((await answered).sslId, 'then the answer arrives');
+  await t.rejects(sim.controls.addFault({ kind: 'error', afterHandling: true }), /afterHandling/);
+
   await sim.controls.addFault({ kind: 'reset', endpoint: 'enroll', count: 1 });
   await t.rejects(scmCall(sim, 'POST', '/api/ssl/v1/enroll', {}), 'connection reset without an answer');
-  t.equal((await sim.controls.counters()).enroll, 1, 'a reset call still counts');
+  t.equal((await sim.controls.counters()).enroll, 2, 'a reset call still counts');
 
   await t.rejects(sim.controls.addFault({ kind: 'explode' } as never), /kind/);
   await t.rejects(sim.controls.addFault({ kind: 'error', path: '(' }), /regular expression/);

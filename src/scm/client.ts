@@ -106,6 +106,9 @@ export class ScmClient {
   collectSmime(backendCertId: string, format?: CollectFormat, options?: CallOptions): Promise<string> {
     return smime.collectSmime(this.call, backendCertId, format, options);
   }
+  listSmime(query?: smime.SmimeListQuery, options?: CallOptions): Promise<smime.SmimeListItem[]> {
+    return smime.listSmime(this.call, query, options);
+  }
   revokeSmime(backendCertId: string, request: RevokeRequest, options?: CallOptions): Promise<void> {
     return smime.revokeSmime(this.call, backendCertId, request, options);
   }

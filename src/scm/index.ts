@@ -27,5 +27,5 @@ export type {
   SslRenewByIdResult,
   SslReplaceRequest,
 } from './ssl.js';
-export type { SmimeEnrollRequest, SmimeOrder, SmimeReplaceRequest } from './smime.js';
+export type { SmimeEnrollRequest, SmimeOrder, SmimeReplaceRequest, SmimeListQuery, SmimeListItem } from './smime.js';
 export type { Organization, Department } from './organizations.js';

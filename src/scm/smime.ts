@@ -47,6 +47,32 @@ export interface SmimeReplaceRequest {
   revoke?: boolean;
 }
 
+/** A type alias (not an interface) so it passes as query parameters. */
+export type SmimeListQuery = {
+  size?: number;
+  position?: number;
+  email?: string;
+  backendCertId?: string;
+  certTypeId?: number;
+};
+
+/** `GET /smime/v2` items; SCM omits absent fields and writes `null` for a rejected order's ids. */
+export interface SmimeListItem {
+  id: number;
+  /** Lower case: `requested`, `issued`, `revoked`, … */
+  state?: string;
+  orderNumber?: number;
+  backendCertId?: string | null;
+  serialNumber?: string;
+  expires?: string | null;
+  comments?: string;
+}
+
+export async function listSmime(call: ScmCaller, query: SmimeListQuery = {}, options: CallOptions = {}): Promise<SmimeListItem[]> {
+  const response = await call({ method: 'GET', path: '/smime/v2', query: { ...query }, idempotent: true, ...options });
+  return readJsonArray<SmimeListItem>(response, 'S/MIME list');
+}
+
 export async function listSmimeTypes(call: ScmCaller, orgId?: number, options: CallOptions = {}): Promise<CertProfile[]> {
   const response = await call({ method: 'GET', path: '/smime/v1/types', query: { organizationId: orgId }, idempotent: true, ...options });
   return readJsonArray<CertProfile>(response, 'S/MIME types');

@@ -5,19 +5,25 @@
  * up where it left off after a restart. Each record backs off on its own
  * (interval, 2×, 4×, … up to maxBackoffMs) so a slow approval does not cost an
  * SCM call every pass; the SCM client's shared limiter bounds the rest.
+ * Each pass first resolves the order intents of interrupted enrolls
+ * (intent-recovery.ts), so a recovered order is collected in the same pass.
  */
 import { BackgroundWorker, type WorkerSettings } from './background-worker.js';
 import { isAwaitingIssue } from './record.js';
+import { resolveOrderIntents } from './intent-recovery.js';
 import type { CertificateLifecycle } from './lifecycle.js';
 
 export interface CollectorSettings extends WorkerSettings {
   maxBackoffMs: number;
+  /** An interrupted enroll's order is declared missing at SCM only after this long (its SCM call may still be landing). */
+  intentGraceMs: number;
 }
 
 export const DEFAULT_COLLECTOR_SETTINGS: CollectorSettings = {
   enabled: true,
   intervalMs: 10_000,
   maxBackoffMs: 10 * 60_000,
+  intentGraceMs: 2 * 60_000,
 };
 
 interface Backoff {
@@ -33,6 +39,7 @@ export class BackgroundCollector extends BackgroundWorker<CollectorSettings> {
   }
 
   protected async pass(): Promise<void> {
+    await resolveOrderIntents(this.lifecycle, this.settings.intentGraceMs);
     const now = Date.now();
     const seen = new Set<string>();
     for await (const record of this.lifecycle.records.scan()) {

@@ -1,19 +1,20 @@
 /**
- * Enroll-then-collect (SPEC §4.4): validate, build key + CSR, order at SCM,
- * store `Applied` with the key *before* collecting, then collect within the
+ * Enroll-then-collect (SPEC §4.4): validate, build key + CSR, write the order
+ * intent (key included), order at SCM, store `Applied` with the key *before*
+ * collecting (the same batch drops the intent), then collect within the
  * request's budget. An idempotency key makes a retried request return the
  * first one's certificate instead of buying a second.
  */
-import { createHash } from 'node:crypto';
 import type { BatchOp } from '../storage/storage.js';
 import { ScmError } from '../scm/errors.js';
 import { UserError } from '../framework/errors.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { payloadHash } from './idempotency.js';
+import { idempotencyKeyHash, payloadHash } from './idempotency.js';
 import { checkAgainstProfile } from './profile-check.js';
-import { prepareKeyMaterial } from './key-material.js';
-import { clientEnrollBody, parseEnrollRequest, requireFor, sslEnrollBody, type EnrollRequest } from './enroll-request.js';
-import { certUniqueId, unissuedOrderFields, withState, type CertificateRecord } from './record.js';
+import { prepareKeyMaterial, type KeyMaterial } from './key-material.js';
+import { clientCommonName, clientEnrollBody, parseEnrollRequest, requireFor, sslEnrollBody, type EnrollRequest } from './enroll-request.js';
+import { commentsWithMarker, newIntentId, recordFromIntent, type OrderIntent } from './order-intents.js';
+import type { CertificateRecord } from './record.js';
 import type { CertificateLifecycle, LifecycleConfig, LifecycleResult } from './lifecycle.js';
 import type { PlacedOrder } from './scm-orders.js';
 
@@ -41,32 +42,31 @@ export async function enrollCertificate(
 
   const { idempotency_key: _ignored, ...payload } = data;
   const hash = payloadHash(payload);
-  const keyHash = createHash('sha256').update(key).digest('hex');
+  const keyHash = idempotencyKeyHash(key);
   // Identical concurrent duplicates share one flight (and one order); a
   // different payload under the same key runs its own and meets the 409.
   return lifecycle.flights.run(`enroll:${configName}/${keyHash}/${hash}`, async () => {
-    const prior = await lifecycle.idempotency.priorOutcome(configName, key, hash);
+    const prior = await lifecycle.idempotency.priorOutcome(configName, keyHash, hash);
     if (prior) return withWarnings(await replay(lifecycle, configName, prior, req, options.signal), warnings);
     const result = await orderAndCollect(lifecycle, configName, config, req, options.signal, {
-      claim: () =>
+      key_hash: keyHash,
+      payload_hash: hash,
+      claim: (intentOps) =>
         idempotencyMutex.run(keyHash, async () => {
-          const raced = await lifecycle.idempotency.priorOutcome(configName, key, hash);
+          const raced = await lifecycle.idempotency.priorOutcome(configName, keyHash, hash);
           if (raced) throw new UserError('idempotency_key: another request with this key completed first; retry to get its result', 409);
-          await lifecycle.idempotency.markOrdering(configName, key, hash);
+          await lifecycle.deps.storage.batch([lifecycle.idempotency.orderingOp(configName, keyHash, hash), ...intentOps]);
         }),
-      doneOp: (id) => lifecycle.idempotency.doneOp(configName, key, hash, id),
-      rejected: () => lifecycle.idempotency.release(configName, key),
-      unknown: () => lifecycle.idempotency.markUnknown(configName, key, hash),
     });
     return withWarnings(result, warnings);
   });
 }
 
-interface IdempotencyHooks {
-  claim(): Promise<void>;
-  doneOp(id: string): BatchOp;
-  rejected(): Promise<void>;
-  unknown(): Promise<void>;
+interface IdempotencyClaim {
+  key_hash: string;
+  payload_hash: string;
+  /** Checks the key is still free and marks it ordering, writing `intentOps` in the same batch. */
+  claim(intentOps: BatchOp[]): Promise<void>;
 }
 
 function withWarnings(result: LifecycleResult, extra: string[]): LifecycleResult {
@@ -99,40 +99,28 @@ async function orderAndCollect(
   config: LifecycleConfig,
   req: EnrollRequest,
   signal: AbortSignal | undefined,
-  idempotency?: IdempotencyHooks,
+  idempotency?: IdempotencyClaim,
 ): Promise<LifecycleResult> {
   const type = config.sectigo_config_type;
   const material = await prepareKeyMaterial(type, req);
   await checkAgainstProfile(lifecycle.deps.storage, configName, type, req, material.keySpec);
   const orgId = req.sectigo_cm_org_id ?? Number(config.sectigo_cm_org_id);
-  const body =
-    type === 'ssl_cert'
-      ? sslEnrollBody(req, orgId, material.csr, material.subjectAltNames)
-      : clientEnrollBody(req, orgId, material.csr);
+  const intent = orderIntent(configName, config, req, material, orgId, idempotency);
+  const body = {
+    ...(type === 'ssl_cert' ? sslEnrollBody(req, orgId, material.csr, material.subjectAltNames) : clientEnrollBody(req, orgId, material.csr)),
+    comments: commentsWithMarker(type === 'ssl_cert' ? req.sectigo_ssl_cert_comments : undefined, intent.id),
+  };
   const orders = await lifecycle.deps.ordersFor(configName);
 
-  await idempotency?.claim();
-  let placed: PlacedOrder;
+  lifecycle.intents.own(intent);
+  let record: CertificateRecord;
   try {
-    placed = await orders.enroll(type, body);
-  } catch (error) {
-    // A 4xx is SCM refusing: nothing was bought, the key may be retried.
-    // Anything else (unreachable, 5xx) may have placed the order after all.
-    const refused = error instanceof ScmError && !error.transport && error.httpStatus < 500;
-    await (refused ? idempotency?.rejected() : idempotency?.unknown());
-    throw error;
-  }
-
-  const record = newRecord(configName, config, req, placed, material);
-  try {
-    await lifecycle.records.save([record], idempotency ? [idempotency.doneOp(record.cert_unique_id)] : []);
-  } catch (error) {
-    // The order exists at SCM but we could not store it: say exactly which, so it can be fetched.
-    lifecycle.deps.logger.error(
-      { config: configName, cert_unique_id: record.cert_unique_id, err: error },
-      'SCM accepted the order but storing the record failed; import it with fetch',
-    );
-    throw error;
+    const intentOps = [lifecycle.intents.putOp(intent)];
+    await (idempotency ? idempotency.claim(intentOps) : lifecycle.deps.storage.batch(intentOps));
+    record = recordFromIntent(intent, await placeOrder(lifecycle, intent, () => orders.enroll(type, body)));
+    await storeRecord(lifecycle, intent, record);
+  } finally {
+    lifecycle.intents.release(intent);
   }
   lifecycle.deps.logger.info({ config: configName, cert_unique_id: record.cert_unique_id }, 'certificate ordered');
 
@@ -140,33 +128,58 @@ async function orderAndCollect(
   return { record: collected, warnings: lifecycle.pendingWarnings(collected, req) };
 }
 
-function newRecord(
+async function placeOrder(lifecycle: CertificateLifecycle, intent: OrderIntent, enroll: () => Promise<PlacedOrder>): Promise<PlacedOrder> {
+  try {
+    return await enroll();
+  } catch (error) {
+    // A 4xx is SCM refusing: nothing was bought, the key may be retried.
+    // Anything else (unreachable, 5xx) may have placed the order after all:
+    // the intent stays for the background collector to look for it at SCM.
+    const refused = error instanceof ScmError && !error.transport && error.httpStatus < 500;
+    const key = intent.idempotency;
+    if (refused) await lifecycle.deps.storage.batch(lifecycle.intents.noOrderOps(intent, lifecycle.idempotency));
+    else if (key) await lifecycle.idempotency.markUnknown(intent.config_name, key.key_hash, key.payload_hash);
+    throw error;
+  }
+}
+
+async function storeRecord(lifecycle: CertificateLifecycle, intent: OrderIntent, record: CertificateRecord): Promise<void> {
+  try {
+    await lifecycle.records.save([record], lifecycle.intents.storedOps(intent, lifecycle.idempotency, record.cert_unique_id));
+  } catch (error) {
+    // The intent (and its key) is still stored: the background collector creates the record once storage works.
+    lifecycle.deps.logger.error(
+      { config: intent.config_name, cert_unique_id: record.cert_unique_id, err: error },
+      'SCM accepted the order but storing the record failed; the background collector will recover it',
+    );
+    throw error;
+  }
+}
+
+function orderIntent(
   configName: string,
   config: LifecycleConfig,
   req: EnrollRequest,
-  placed: PlacedOrder,
-  material: { csr: string; privateKey: string; domain: string },
-): CertificateRecord {
+  material: KeyMaterial,
+  orgId: number,
+  idempotency: IdempotencyClaim | undefined,
+): OrderIntent {
   const type = config.sectigo_config_type;
-  const ids =
-    type === 'ssl_cert'
-      ? { ssl_id: placed.scmId, renew_id: placed.renewId, ssl_format: req.sectigo_ssl_cert_format_type }
-      : { order_number: placed.scmId };
-  return withState(
-    {
-      cert_unique_id: certUniqueId(placed.scmId, config.sectigo_cm_uri),
-      config_name: configName,
-      certificate_type: type,
-      ...ids,
-      backend_cert_id: placed.backendCertId,
-      domain: material.domain,
-      csr: material.csr,
-      private_key: material.privateKey,
-      ...unissuedOrderFields(),
-      auto_renew: req.sectigo_auto_renew,
-      expiry_window: req.sectigo_expiry_window,
-      renewed_from: null,
-    },
-    'Applied',
-  );
+  return {
+    id: newIntentId(),
+    config_name: configName,
+    certificate_type: type,
+    cm_uri: config.sectigo_cm_uri,
+    org_id: orgId,
+    common_name: type === 'ssl_cert' ? material.domain || (material.subjectAltNames[0] ?? '') : clientCommonName(req),
+    ...(type === 'client_cert' && { email: req.sectigo_client_cert_email }),
+    domain: material.domain,
+    csr: material.csr,
+    private_key: material.privateKey,
+    ...(type === 'ssl_cert' && { ssl_format: req.sectigo_ssl_cert_format_type }),
+    auto_renew: req.sectigo_auto_renew,
+    expiry_window: req.sectigo_expiry_window,
+    created_at: new Date().toISOString(),
+    ...(idempotency && { idempotency: { key_hash: idempotency.key_hash, payload_hash: idempotency.payload_hash } }),
+  };
 }

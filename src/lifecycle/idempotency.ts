@@ -44,34 +44,48 @@ export function payloadHash(payload: Record<string, unknown>): string {
   return sha256(canonicalJson(payload));
 }
 
-export function idempotencyStorageKey(config: string, key: string): string {
-  return `idempotency/${config}/${sha256(key)}`;
+/** The ledger is keyed by this hash; the key itself is never stored (an interrupted enroll's intent keeps the hash too). */
+export function idempotencyKeyHash(key: string): string {
+  return sha256(key);
+}
+
+function entryKey(config: string, keyHash: string): string {
+  return `idempotency/${config}/${keyHash}`;
+}
+
+function entry(hash: string, status: IdempotencyEntry['status'], certUniqueId?: string): IdempotencyEntry {
+  return {
+    payload_hash: hash,
+    status,
+    ...(certUniqueId && { cert_unique_id: certUniqueId }),
+    expires_at: new Date(Date.now() + IDEMPOTENCY_TTL_MS).toISOString(),
+  };
 }
 
 export class IdempotencyLedger {
   constructor(private readonly storage: Storage) {}
 
   /** The live entry for this key, or undefined (expired entries count as absent). */
-  async find(config: string, key: string, now = Date.now()): Promise<IdempotencyEntry | undefined> {
-    const entry = await this.storage.get<IdempotencyEntry>(idempotencyStorageKey(config, key));
-    if (!entry || Date.parse(entry.expires_at) <= now) return undefined;
-    return entry;
+  async find(config: string, keyHash: string, now = Date.now()): Promise<IdempotencyEntry | undefined> {
+    const found = await this.storage.get<IdempotencyEntry>(entryKey(config, keyHash));
+    if (!found || Date.parse(found.expires_at) <= now) return undefined;
+    return found;
   }
 
   /**
-   * What a request carrying `key` should do: undefined → go ahead and order;
+   * What a request carrying the key should do: undefined → go ahead and order;
    * a string → the certificate it already produced. Throws 409 otherwise.
    */
-  async priorOutcome(config: string, key: string, hash: string): Promise<string | undefined> {
-    const entry = await this.find(config, key);
-    if (!entry) return undefined;
-    if (entry.payload_hash !== hash) {
+  async priorOutcome(config: string, keyHash: string, hash: string): Promise<string | undefined> {
+    const found = await this.find(config, keyHash);
+    if (!found) return undefined;
+    if (found.payload_hash !== hash) {
       throw new UserError(
         'idempotency_key: this key was already used with a different request payload; use a new key for a new certificate',
         409,
       );
     }
-    if (entry.status === 'done' && entry.cert_unique_id) return entry.cert_unique_id;
+    if (found.status === 'done' && found.cert_unique_id) return found.cert_unique_id;
     throw new UserError(
       'idempotency_key: an earlier enroll with this key did not finish and its SCM order may exist; ' +
         `list certs/${config} or check SCM before retrying with a new key`,
@@ -79,38 +93,23 @@ export class IdempotencyLedger {
     );
   }
 
-  async markOrdering(config: string, key: string, hash: string): Promise<void> {
-    const entry: IdempotencyEntry = {
-      payload_hash: hash,
-      status: 'ordering',
-      expires_at: new Date(Date.now() + IDEMPOTENCY_TTL_MS).toISOString(),
-    };
-    await this.storage.put(idempotencyStorageKey(config, key), entry);
+  /** Goes into the same batch as the order's intent. */
+  orderingOp(config: string, keyHash: string, hash: string): BatchOp {
+    return { type: 'put', key: entryKey(config, keyHash), value: entry(hash, 'ordering') };
   }
 
   /** Goes into the same batch as the new record. */
-  doneOp(config: string, key: string, hash: string, certUniqueId: string): BatchOp {
-    const entry: IdempotencyEntry = {
-      payload_hash: hash,
-      status: 'done',
-      cert_unique_id: certUniqueId,
-      expires_at: new Date(Date.now() + IDEMPOTENCY_TTL_MS).toISOString(),
-    };
-    return { type: 'put', key: idempotencyStorageKey(config, key), value: entry };
+  doneOp(config: string, keyHash: string, hash: string, certUniqueId: string): BatchOp {
+    return { type: 'put', key: entryKey(config, keyHash), value: entry(hash, 'done', certUniqueId) };
   }
 
-  /** SCM refused the order: nothing was bought, so the key may be retried. */
-  release(config: string, key: string): Promise<void> {
-    return this.storage.delete(idempotencyStorageKey(config, key));
+  /** SCM never got the order (it refused, or recovery found none): the key may be retried. */
+  releaseOp(config: string, keyHash: string): BatchOp {
+    return { type: 'del', key: entryKey(config, keyHash) };
   }
 
-  async markUnknown(config: string, key: string, hash: string): Promise<void> {
-    const entry: IdempotencyEntry = {
-      payload_hash: hash,
-      status: 'unknown',
-      expires_at: new Date(Date.now() + IDEMPOTENCY_TTL_MS).toISOString(),
-    };
-    await this.storage.put(idempotencyStorageKey(config, key), entry);
+  markUnknown(config: string, keyHash: string, hash: string): Promise<void> {
+    return this.storage.put(entryKey(config, keyHash), entry(hash, 'unknown'));
   }
 
   /** Drops expired entries; run by the background collector. */

@@ -6,6 +6,7 @@
  */
 import type { Storage } from '../storage/storage.js';
 import { IdempotencyLedger } from './idempotency.js';
+import { OrderIntentStore } from './order-intents.js';
 import { RecordStore } from './record-store.js';
 import { SingleFlight } from './single-flight.js';
 import { collectAttempt, collectUntilIssued, recordAfterCollect, type CollectTiming } from './collect.js';
@@ -59,10 +60,12 @@ export class CertificateLifecycle {
   readonly records: RecordStore;
   readonly flights = new SingleFlight();
   readonly idempotency: IdempotencyLedger;
+  readonly intents: OrderIntentStore;
 
   constructor(readonly deps: LifecycleDeps) {
     this.records = new RecordStore(deps.storage);
     this.idempotency = new IdempotencyLedger(deps.storage);
+    this.intents = new OrderIntentStore(deps.storage);
   }
 
   /**

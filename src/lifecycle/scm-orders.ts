@@ -5,6 +5,7 @@
 import { UserError } from '../framework/errors.js';
 import { parseCollectFormat } from '../pki/index.js';
 import type { CertProfile, RevokeRequest, ScmClient, SmimeEnrollRequest, SslDetails, SslEnrollRequest } from '../scm/index.js';
+import { findSmimeOrder, findSslOrder, type OrderSearch } from './order-search.js';
 import type { CertificateRecord, CertificateType } from './record.js';
 
 export interface PlacedOrder {
@@ -31,6 +32,8 @@ export interface ScmOrders {
   sslDetails(sslId: number): Promise<SslDetails>;
   /** The family's certificate profiles (`types`), optionally those one organization may use. */
   profiles(type: CertificateType, orgId?: number): Promise<CertProfile[]>;
+  /** The order whose comments carry the search's marker, if SCM has one. */
+  findOrder(type: CertificateType, search: OrderSearch): Promise<PlacedOrder | undefined>;
 }
 
 export interface ReplaceOrder {
@@ -102,6 +105,9 @@ export function scmOrdersFor(client: ScmClient): ScmOrders {
     },
     profiles(type, orgId) {
       return type === 'ssl_cert' ? client.listSslTypes(orgId) : client.listSmimeTypes(orgId);
+    },
+    findOrder(type, search) {
+      return type === 'ssl_cert' ? findSslOrder(client, search) : findSmimeOrder(client, search);
     },
   };
 }

@@ -12,6 +12,8 @@
  *   cert/<config>/<cert_unique_id> certificate records
  *   profile/<config>/<type_id>     downloaded SCM profiles
  *   idempotency/<config>/<sha256(key)>  enroll idempotency entries (24 h)
+ *   intent/<config>/<intent id>    order intents: an enroll's key and CSR, written
+ *                                  before SCM is called, gone once the record is stored
  */
 export type BatchOp =
   | { type: 'put'; key: string; value: unknown }

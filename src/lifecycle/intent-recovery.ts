@@ -1,0 +1,60 @@
+/**
+ * Resolves order intents no request is working on (order-intents.ts): the
+ * enroll crashed, could not store its record, or never heard SCM's answer.
+ * SCM has the marked order → the record is created as the enroll would have
+ * (`Applied`, with the intent's key) and the collector collects it as usual.
+ * SCM has none → nothing was bought and the intent goes. SCM cannot be asked
+ * → the intent stays for the next pass.
+ */
+import type { CertificateLifecycle } from './lifecycle.js';
+import { orderMarker, recordFromIntent, type OrderIntent } from './order-intents.js';
+
+type Resolution = 'recovered' | 'no_order' | 'unresolved';
+
+/**
+ * One pass over the unowned intents; returns how many are left unresolved.
+ * An order is only declared missing once its intent is `graceMs` old: an SCM
+ * that timed out may still be placing it.
+ */
+export async function resolveOrderIntents(lifecycle: CertificateLifecycle, graceMs: number): Promise<number> {
+  let unresolved = 0;
+  for await (const intent of lifecycle.intents.unowned()) {
+    if ((await resolveIntent(lifecycle, intent, graceMs)) === 'unresolved') unresolved++;
+  }
+  if (unresolved > 0) {
+    lifecycle.deps.logger.warn({ unresolved_order_intents: unresolved }, 'interrupted enrolls not yet resolved with SCM; retrying next pass');
+  }
+  return unresolved;
+}
+
+async function resolveIntent(lifecycle: CertificateLifecycle, intent: OrderIntent, graceMs: number): Promise<Resolution> {
+  const { logger, storage } = lifecycle.deps;
+  const context = { config: intent.config_name, order_intent: intent.id, created_at: intent.created_at };
+  let placed;
+  try {
+    const orders = await lifecycle.deps.ordersFor(intent.config_name);
+    placed = await orders.findOrder(intent.certificate_type, {
+      marker: orderMarker(intent.id),
+      commonName: intent.common_name,
+      email: intent.email,
+      since: new Date(intent.created_at),
+    });
+  } catch (err) {
+    logger.warn({ ...context, err }, 'could not look up the order of an interrupted enroll at SCM; keeping its intent');
+    return 'unresolved';
+  }
+
+  if (!placed) {
+    if (Date.now() - Date.parse(intent.created_at) < graceMs) return 'unresolved';
+    await storage.batch(lifecycle.intents.noOrderOps(intent, lifecycle.idempotency));
+    logger.warn(context, 'SCM has no order for an interrupted enroll; nothing was bought, its intent is dropped');
+    return 'no_order';
+  }
+
+  const record = recordFromIntent(intent, placed, true);
+  // Someone imported the order meanwhile (fetch): theirs stays.
+  const existing = await lifecycle.records.get(intent.config_name, record.cert_unique_id);
+  await lifecycle.records.save(existing ? [] : [record], lifecycle.intents.storedOps(intent, lifecycle.idempotency, record.cert_unique_id));
+  logger.warn({ ...context, cert_unique_id: record.cert_unique_id }, 'recovered the SCM order of an interrupted enroll');
+  return 'recovered';
+}

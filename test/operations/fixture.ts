@@ -13,13 +13,15 @@ import { ScmClient } from '../../src/scm/index.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { startTestServer, type TestServer } from '../foundation/server-fixture.js';
 import { tempDir } from '../foundation/temp-dir.js';
+import { engineCaller, type EngineReply } from '../foundation/server-process.js';
 
-export const MOUNT = 'sectigo-vault-pki';
+export { MOUNT } from '../foundation/server-process.js';
 
-export interface Reply {
-  status: number;
-  /** Parsed JSON body; undefined for 204. */
-  body: any;
+export type Reply = EngineReply;
+
+/** A config entry's connection to the test simulator (its demo credentials and organization). */
+export function simulatorConnection(sim: Simulator) {
+  return { sectigo_cm_base_url: sim.url, sectigo_cm_user: 'demo', sectigo_cm_password: 'demo', sectigo_cm_uri: 'demo', sectigo_cm_org_id: sim.orgId };
 }
 
 export interface Setup {
@@ -44,15 +46,7 @@ export async function setUp(t: Test, options: { issueDelayMs?: number } = {}): P
   await writeFile(root, sim.caChainPem.root);
   await writeFile(intermediate, sim.caChainPem.intermediate);
 
-  const call = async (method: string, path: string, body?: unknown): Promise<Reply> => {
-    const response = await fetch(`${server.url}/v1/${MOUNT}/${path}`, {
-      method,
-      headers: { 'X-Vault-Token': server.token },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-  };
+  const call = engineCaller(server.url, server.token);
 
   return {
     server,
@@ -60,14 +54,7 @@ export async function setUp(t: Test, options: { issueDelayMs?: number } = {}): P
     dir,
     call,
     async writeConfig(name, fields) {
-      const reply = await call('POST', `configs/${name}`, {
-        sectigo_cm_user: 'demo',
-        sectigo_cm_password: 'demo',
-        sectigo_cm_uri: 'demo',
-        sectigo_cm_org_id: sim.orgId,
-        ...fields,
-        sectigo_cm_base_url: sim.url,
-      });
+      const reply = await call('POST', `configs/${name}`, { ...fields, ...simulatorConnection(sim) });
       if (reply.status >= 300) throw new Error(`config ${name}: ${reply.status} ${JSON.stringify(reply.body)}`);
     },
     async verify(leafPem) {

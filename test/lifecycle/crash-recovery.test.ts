@@ -1,0 +1,62 @@
+/**
+ * SPEC §10: a crash (kill -9) between SCM enroll and local store. The server
+ * runs as its own process (the built binary); SCM places the order and holds
+ * its answer back, and the server dies inside that window.
+ */
+import t from 'tap';
+import { certificateMatchesKey } from '../../src/pki/index.js';
+import { startSimulator } from '../../src/simulator/index.js';
+import { assertNotInDataDir } from '../foundation/data-dir-scan.js';
+import { engineCaller, startServerProcess } from '../foundation/server-process.js';
+import { tempDir } from '../foundation/temp-dir.js';
+import { SSL_CONFIG, simulatorConnection } from '../operations/fixture.js';
+import { opensslVerify, sleep } from './harness.js';
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  for (const started = Date.now(); Date.now() - started < timeoutMs; await sleep(100)) {
+    const value = await probe();
+    if (value !== undefined) return value;
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+t.test('kill -9 after SCM placed the order: the restarted server recovers the record and issues it with its key', async (t) => {
+  const sim = await startSimulator({ issueDelayMs: 0 });
+  t.teardown(() => sim.close());
+  const dataDir = await tempDir(t, 'crash');
+  const settings = { collector_interval: 1, log_level: 'info' };
+  const first = await startServerProcess(t, dataDir, settings);
+  const token = first.rootToken ?? '';
+  t.ok(token, 'the first start printed a root token');
+  const created = await engineCaller(first.url, token)('PUT', 'configs/web', { ...SSL_CONFIG, ...simulatorConnection(sim) });
+  t.equal(created.status, 204);
+
+  await sim.controls.resetCounters();
+  await sim.controls.addFault({ kind: 'latency', endpoint: 'enroll', latencyMs: 5_000, afterHandling: true, count: 1 });
+  const dying = engineCaller(first.url, token)('PUT', 'enroll/web', { sectigo_csr_domain: 'crash.example.com' }).catch((err: Error) => err);
+  await waitFor('SCM to take the order', async () => ((await sim.controls.counters()).enroll === 1 ? true : undefined));
+  await first.kill('SIGKILL');
+  t.type(await dying, Error, 'the enroll request died with the server');
+
+  const second = await startServerProcess(t, dataDir, settings);
+  const call = engineCaller(second.url, token);
+  // readcert never calls SCM: only the background collector can move the record on.
+  const record = await waitFor('the recovered record to be issued', async () => {
+    const listed = await call('LIST', 'certs/web');
+    const id = listed.body?.data?.keys?.[0];
+    if (!id) return undefined;
+    const read = await call('GET', `readcert/web/${id}`);
+    return read.body.data.state.at(-1).status === 'Issued' ? read.body.data : undefined;
+  });
+  t.match(record.state[0], { status: 'Applied', description: /recovered after an interrupted enroll/ });
+  t.equal(record.domain, 'crash.example.com');
+  t.ok(certificateMatchesKey(record.leaf_certificate, record.private_key), 'the private key matches the certificate');
+  t.match(await opensslVerify(sim, await tempDir(t, 'crash-verify'), record.leaf_certificate), /: OK$/, 'the chain verifies');
+  t.equal((await sim.controls.counters()).enroll, 1, 'SCM saw exactly one enroll');
+  t.match(second.output(), /recovered the SCM order of an interrupted enroll/);
+
+  await second.kill('SIGTERM');
+  // A line from the end of the PEM: the key's private part (the start holds the public modulus, in the certificate too).
+  const keyLine = (record.private_key as string).trim().split('\n').at(-3) as string;
+  await assertNotInDataDir(t, dataDir, keyLine);
+});

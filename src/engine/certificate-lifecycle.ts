@@ -6,7 +6,7 @@
  */
 import type { Storage } from '../storage/storage.js';
 import { classifyCollectError, createScmLimiter, type ScmLimiter } from '../scm/index.js';
-import { CertificateLifecycle, type LifecycleLogger } from '../lifecycle/lifecycle.js';
+import { CertificateLifecycle, DEFAULT_ORDER_GRACE_MS, type LifecycleLogger } from '../lifecycle/lifecycle.js';
 import { scmOrdersFor } from '../lifecycle/scm-orders.js';
 import { BackgroundCollector, DEFAULT_COLLECTOR_SETTINGS, type CollectorSettings } from '../lifecycle/collector.js';
 import { BackgroundRenewer, DEFAULT_RENEWER_SETTINGS, type RenewerSettings } from '../lifecycle/renewer.js';
@@ -20,6 +20,8 @@ import { renewPath } from './renew.js';
 import { syncConfigPath, syncPath } from './sync.js';
 
 export interface LifecycleSettings {
+  /** Milliseconds; see LifecycleDeps.orderGraceMs. */
+  orderGraceMs?: number;
   collector?: Partial<CollectorSettings>;
   renewer?: Partial<RenewerSettings>;
 }
@@ -54,6 +56,7 @@ export function createCertificateLifecycle(options: CertificateLifecycleOptions)
     ordersFor: async (name) => scmOrdersFor(await scmClients.get(name)),
     classifyCollectError,
     maxRequestDurationMs: options.maxRequestDurationMs,
+    orderGraceMs: options.settings?.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS,
     logger: options.logger,
   });
   const collector = new BackgroundCollector(lifecycle, { ...DEFAULT_COLLECTOR_SETTINGS, ...options.settings?.collector });
@@ -85,6 +88,7 @@ export function createServerLifecycle(ctx: Pick<EngineContext, 'storage' | 'logg
     logger: ctx.logger,
     // The server's intervals are seconds; the workers count milliseconds.
     settings: {
+      orderGraceMs: ctx.settings.order_grace * 1000,
       collector: { enabled: ctx.settings.collector_enabled, intervalMs: ctx.settings.collector_interval * 1000 },
       renewer: {
         enabled: ctx.settings.renewer_enabled,

@@ -15,15 +15,12 @@ import type { CertificateLifecycle } from './lifecycle.js';
 
 export interface CollectorSettings extends WorkerSettings {
   maxBackoffMs: number;
-  /** An interrupted enroll's order is declared missing at SCM only after this long (its SCM call may still be landing). */
-  intentGraceMs: number;
 }
 
 export const DEFAULT_COLLECTOR_SETTINGS: CollectorSettings = {
   enabled: true,
   intervalMs: 10_000,
   maxBackoffMs: 10 * 60_000,
-  intentGraceMs: 2 * 60_000,
 };
 
 interface Backoff {
@@ -39,7 +36,7 @@ export class BackgroundCollector extends BackgroundWorker<CollectorSettings> {
   }
 
   protected async pass(): Promise<void> {
-    await resolveOrderIntents(this.lifecycle, this.settings.intentGraceMs);
+    await resolveOrderIntents(this.lifecycle);
     const now = Date.now();
     const seen = new Set<string>();
     for await (const record of this.lifecycle.records.scan()) {

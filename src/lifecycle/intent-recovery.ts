@@ -13,13 +13,13 @@ type Resolution = 'recovered' | 'no_order' | 'unresolved';
 
 /**
  * One pass over the unowned intents; returns how many are left unresolved.
- * An order is only declared missing once its intent is `graceMs` old: an SCM
- * that timed out may still be placing it.
+ * An order is only declared missing once its intent is the lifecycle's
+ * `orderGraceMs` old: an SCM that timed out may still be placing it.
  */
-export async function resolveOrderIntents(lifecycle: CertificateLifecycle, graceMs: number): Promise<number> {
+export async function resolveOrderIntents(lifecycle: CertificateLifecycle): Promise<number> {
   let unresolved = 0;
   for await (const intent of lifecycle.intents.unowned()) {
-    if ((await resolveIntent(lifecycle, intent, graceMs)) === 'unresolved') unresolved++;
+    if ((await resolveIntent(lifecycle, intent)) === 'unresolved') unresolved++;
   }
   if (unresolved > 0) {
     lifecycle.deps.logger.warn({ unresolved_order_intents: unresolved }, 'interrupted enrolls not yet resolved with SCM; retrying next pass');
@@ -27,14 +27,15 @@ export async function resolveOrderIntents(lifecycle: CertificateLifecycle, grace
   return unresolved;
 }
 
-async function resolveIntent(lifecycle: CertificateLifecycle, intent: OrderIntent, graceMs: number): Promise<Resolution> {
+async function resolveIntent(lifecycle: CertificateLifecycle, intent: OrderIntent): Promise<Resolution> {
   const { logger, storage } = lifecycle.deps;
   const context = { config: intent.config_name, order_intent: intent.id, created_at: intent.created_at };
   let placed;
   try {
     const orders = await lifecycle.deps.ordersFor(intent.config_name);
+    const marker = orderMarker(intent.id);
     placed = await orders.findOrder(intent.certificate_type, {
-      marker: orderMarker(intent.id),
+      accept: (order) => order.comments?.includes(marker) === true,
       commonName: intent.common_name,
       email: intent.email,
       since: new Date(intent.created_at),
@@ -45,7 +46,7 @@ async function resolveIntent(lifecycle: CertificateLifecycle, intent: OrderInten
   }
 
   if (!placed) {
-    if (Date.now() - Date.parse(intent.created_at) < graceMs) return 'unresolved';
+    if (Date.now() - Date.parse(intent.created_at) < lifecycle.deps.orderGraceMs) return 'unresolved';
     await storage.batch(lifecycle.intents.noOrderOps(intent, lifecycle.idempotency));
     logger.warn(context, 'SCM has no order for an interrupted enroll; nothing was bought, its intent is dropped');
     return 'no_order';

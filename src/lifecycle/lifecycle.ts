@@ -37,8 +37,15 @@ export interface LifecycleDeps {
   classifyCollectError: CollectErrorClassifier;
   /** The server's request deadline; a collect loop answers before it. */
   maxRequestDurationMs: number;
+  /**
+   * How long an order call whose answer was lost (crash, timeout) may still
+   * land at SCM: before then, SCM not showing the order proves nothing.
+   */
+  orderGraceMs: number;
   logger: LifecycleLogger;
 }
+
+export const DEFAULT_ORDER_GRACE_MS = 2 * 60_000;
 
 /** What a lifecycle operation hands back to a path handler. */
 export interface LifecycleResult {

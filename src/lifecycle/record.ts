@@ -34,12 +34,13 @@ export interface ScmFault {
 }
 
 /**
- * A replace in progress: the new key and CSR, stored before SCM is asked so a
- * crash after SCM accepted loses nothing. The record's own key and
- * certificate stay the old, matching pair until the new certificate is
- * collected; then these become the record's (withReplacementPromoted).
+ * The key and CSR of a replace or renewal in progress, stored before SCM is
+ * asked so a crash or a lost answer after SCM accepted loses nothing. The
+ * record's own key and certificate stay the old, matching pair meanwhile: a
+ * replacement's become the record's once its certificate is collected
+ * (withReplacementPromoted); a renewal's go into the new record.
  */
-export interface PendingReplacement {
+export interface PendingKey {
   csr: string;
   /** Empty when the caller sent only a CSR. */
   private_key: string;
@@ -78,7 +79,9 @@ export interface CertificateRecord {
   renewed_from: string | null;
   renewed_to: string | null;
   last_error: ScmFault | null;
-  pending_replacement?: PendingReplacement;
+  pending_replacement?: PendingKey;
+  /** Set from just before SCM is asked to renew until the new record is stored (renew.ts). */
+  pending_renewal?: PendingKey;
   /**
    * RFC 3339 UTC: when scmpki last asked SCM about this issued certificate
    * (sync). Stored so a restarted server spreads its syncs instead of

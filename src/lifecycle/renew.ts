@@ -3,11 +3,27 @@
  * `renew/order`), we store a new record linked both ways to the old one and
  * collect it. One renewal per record at a time, whoever asks (reads, the
  * background renewer, the renew path): they all share the same flight.
+ *
+ * The order of writes is what keeps it safe, as for replace:
+ *   1. the key and CSR the renewal sends are stored on the old record as
+ *      `pending_renewal`;
+ *   2. SCM is asked to renew;
+ *   3. the old record (`Renewed`, without `pending_renewal`) and the new one
+ *      (`Applied`, with that key) are written in one batch.
+ * A crash or a lost answer between 2 and 3 leaves `pending_renewal`. The next
+ * renewal of the record (a read, the renewer, the renew path) first looks for
+ * the order SCM may have placed — the first order for the same name after
+ * the old one that no record holds — and adopts it with the stored key
+ * instead of ordering again.
  */
+import { ScmError } from '../scm/errors.js';
 import { UserError } from '../framework/errors.js';
+import { parseCertificate } from '../pki/index.js';
 import { freshKeyForCsr } from './key-material.js';
-import { certUniqueId, unissuedOrderFields, withState, type CertificateRecord } from './record.js';
+import { scmRefusal } from './scm-refusal.js';
+import { certUniqueId, unissuedOrderFields, withState, type CertificateRecord, type PendingKey } from './record.js';
 import type { CertificateLifecycle, CollectRequest, LifecycleResult } from './lifecycle.js';
+import type { PlacedOrder, ScmOrders } from './scm-orders.js';
 
 export interface RenewOptions extends CollectRequest {
   /** Send a fresh CSR with a new key of the same kind (SSL only). */
@@ -40,37 +56,124 @@ async function renewOnce(
     const { record } = await lifecycle.records.newest(config, id);
     return { record, warnings: [`certificate ${id} was already renewed as ${record.cert_unique_id}`] };
   }
-  const type = old.certificate_type;
-  if (options.newKey && type === 'client_cert') {
+  if (options.newKey && old.certificate_type === 'client_cert') {
     throw new UserError('sectigo_renew_new_key: SCM renews client certificates with their original request; use replace for a new key');
   }
   const { sectigo_cm_uri: uri } = await lifecycle.deps.loadConfig(config);
   const orders = await lifecycle.deps.ordersFor(config);
-  const fresh = options.newKey ? await freshKeyForCsr(old.csr) : undefined;
-  const placed = await orders.renew(old, fresh?.csr);
+
+  const earlier = old.pending_renewal && (await earlierRenewal(lifecycle, orders, old, old.pending_renewal, uri));
+  const pending = old.pending_renewal ?? (await stagePendingRenewal(lifecycle, old, options.newKey === true));
+  const placed = earlier || (await placeRenewal(lifecycle, orders, old, pending));
 
   const newId = certUniqueId(placed.scmId, uri);
   const renewed: CertificateRecord = withState(
     {
       ...old,
       cert_unique_id: newId,
-      ...(type === 'ssl_cert' ? { ssl_id: placed.scmId } : { order_number: placed.scmId }),
+      ...(old.certificate_type === 'ssl_cert' ? { ssl_id: placed.scmId } : { order_number: placed.scmId }),
       renew_id: placed.renewId,
       backend_cert_id: placed.backendCertId,
-      csr: fresh?.csr ?? old.csr,
-      private_key: fresh?.privateKey ?? old.private_key,
+      csr: pending.csr,
+      private_key: pending.private_key,
       ...unissuedOrderFields(),
       renewed_from: id,
       // SCM renews the old order's key, never a replace the old record left unfinished.
       pending_replacement: undefined,
+      pending_renewal: undefined,
     },
     'Applied',
+    earlier ? { description: `recovered after an interrupted renewal of ${id}` } : undefined,
   );
   await lifecycle.records.update(config, id, (current) => ({
-    records: [withState({ ...current, renewed_to: newId }, 'Renewed'), renewed],
+    records: [withState({ ...current, renewed_to: newId, pending_renewal: undefined }, 'Renewed'), renewed],
   }));
-  lifecycle.deps.logger.info({ config, cert_unique_id: id, renewed_to: newId }, 'certificate renewed at SCM');
+  lifecycle.deps.logger.info({ config, cert_unique_id: id, renewed_to: newId, recovered: Boolean(earlier) }, 'certificate renewed at SCM');
 
   const collected = await lifecycle.collect(config, newId, lifecycle.timing(options));
   return { record: collected, warnings: [`certificate ${id} was renewed; the new certificate is ${newId}`] };
+}
+
+async function stagePendingRenewal(lifecycle: CertificateLifecycle, old: CertificateRecord, newKey: boolean): Promise<PendingKey> {
+  const fresh = newKey ? await freshKeyForCsr(old.csr) : undefined;
+  const pending: PendingKey = {
+    csr: fresh?.csr ?? old.csr,
+    private_key: fresh?.privateKey ?? old.private_key,
+    requested_at: new Date().toISOString(),
+  };
+  await lifecycle.records.update(old.config_name, old.cert_unique_id, (current) => ({ records: [{ ...current, pending_renewal: pending }] }));
+  return pending;
+}
+
+async function placeRenewal(lifecycle: CertificateLifecycle, orders: ScmOrders, old: CertificateRecord, pending: PendingKey): Promise<PlacedOrder> {
+  const { config_name: config, cert_unique_id: id } = old;
+  try {
+    return await orders.renew(old, pending.csr === old.csr ? undefined : pending.csr);
+  } catch (error) {
+    const refusal = scmRefusal(error);
+    if (!refusal) {
+      lifecycle.deps.logger.warn(
+        { config, cert_unique_id: id, err: error instanceof ScmError ? error.message : error },
+        'renewal outcome unknown; its key is kept as pending_renewal and the next renewal looks for the order first',
+      );
+      throw error;
+    }
+    // SCM said no, so nothing was ordered: drop our half of it.
+    await lifecycle.records.update(config, id, (current) => {
+      if (current.pending_renewal?.requested_at !== pending.requested_at) return undefined;
+      const { pending_renewal: _dropped, ...rest } = current;
+      return { records: [rest as CertificateRecord] };
+    });
+    throw refusal;
+  }
+}
+
+/**
+ * The order an earlier attempt placed, if SCM has it; undefined when SCM
+ * provably did not renew, so ordering now is safe. Throws when it cannot yet
+ * be told: ordering then could buy the certificate twice.
+ */
+async function earlierRenewal(
+  lifecycle: CertificateLifecycle,
+  orders: ScmOrders,
+  old: CertificateRecord,
+  pending: PendingKey,
+  uri: string,
+): Promise<PlacedOrder | undefined> {
+  const { config_name: config, cert_unique_id: id, certificate_type: type } = old;
+  const oldScmId = (type === 'ssl_cert' ? old.ssl_id : old.order_number) as number;
+  // SSL orders say whether they were renewed; S/MIME orders do not.
+  const renewedAtScm = type === 'ssl_cert' ? (await orders.sslDetails(oldScmId)).renewed === true : undefined;
+  const since = new Date(pending.requested_at);
+  if (renewedAtScm !== false) {
+    const found = await orders.findOrder(type, {
+      commonName: commonNameOf(old),
+      email: old.domain,
+      since,
+      accept: async (order) => order.scmId > oldScmId && !(await lifecycle.records.get(config, certUniqueId(order.scmId, uri))),
+    });
+    if (found) return found;
+    if (renewedAtScm) {
+      throw new UserError(
+        `SCM shows certificate ${id} as renewed, but no new order for it was found; ` +
+          `import the new certificate with fetch and the key kept in this record's pending_renewal`,
+        502,
+      );
+    }
+  }
+  const landsUntil = since.getTime() + lifecycle.deps.orderGraceMs;
+  if (Date.now() < landsUntil) {
+    throw new UserError(
+      `an earlier renewal of ${id} (${pending.requested_at}) has no answer from SCM yet; retry after ${new Date(landsUntil).toISOString()}`,
+      409,
+    );
+  }
+  return undefined;
+}
+
+/** What SCM lists the SSL order under: the certificate's CN, else its first SAN. */
+function commonNameOf(record: CertificateRecord): string {
+  if (!record.leaf_certificate) return record.domain;
+  const leaf = parseCertificate(record.leaf_certificate);
+  return leaf.commonName ?? leaf.subjectAltNames[0] ?? record.domain;
 }

@@ -4,6 +4,9 @@
  * renew flight with reads, so a read and the renewer never renew twice. It
  * does not wait for issuance; the collector finishes the new record.
  *
+ * It also finishes renewals whose SCM answer was lost (`pending_renewal`,
+ * renew.ts), so a crash mid-renewal is resolved without anyone reading.
+ *
  * Before deciding, it syncs a record with SCM once per `syncIntervalMs`: a
  * certificate SCM re-issued with a short life (or revoked) out of band is
  * then judged on what SCM holds, in the same pass.
@@ -39,7 +42,8 @@ export class BackgroundRenewer extends BackgroundWorker<RenewerSettings> {
     for await (const stored of this.lifecycle.records.scan()) {
       const record = await this.synced(stored);
       const policy = { autoRenew: record.auto_renew, expiryWindowDays: record.expiry_window };
-      if (!isDueForRenewal(record, policy)) continue;
+      // A renewal whose SCM answer was lost is finished whether or not the record is due.
+      if (!isDueForRenewal(record, policy) && !record.pending_renewal) continue;
       const key = `${record.config_name}/${record.cert_unique_id}`;
       if ((this.failedUntil.get(key) ?? 0) > Date.now()) continue;
       try {

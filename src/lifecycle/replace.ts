@@ -16,7 +16,7 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { checkAgainstProfile } from './profile-check.js';
 import { replacementKey, type ReplacementKeyRequest } from './replacement-key.js';
 import { scmRefusal } from './scm-refusal.js';
-import { withState, type CertificateRecord, type PendingReplacement } from './record.js';
+import { withState, type CertificateRecord, type PendingKey } from './record.js';
 import type { EnrollRequest } from './enroll-request.js';
 import type { CertificateLifecycle, CollectRequest, LifecycleResult } from './lifecycle.js';
 
@@ -55,7 +55,7 @@ async function requestReplacement(lifecycle: CertificateLifecycle, config: strin
   const key = await replacementKey(record, options);
   await checkAgainstProfile(lifecycle.deps.storage, config, type, profileRequest(options), key.keySpec);
 
-  const pending: PendingReplacement = { csr: key.csr, private_key: key.privateKey, requested_at: new Date().toISOString() };
+  const pending: PendingKey = { csr: key.csr, private_key: key.privateKey, requested_at: new Date().toISOString() };
   await lifecycle.records.update(config, id, (current) => ({ records: [{ ...current, pending_replacement: pending }] }));
 
   const orders = await lifecycle.deps.ordersFor(config);

@@ -32,7 +32,7 @@ export interface ScmOrders {
   sslDetails(sslId: number): Promise<SslDetails>;
   /** The family's certificate profiles (`types`), optionally those one organization may use. */
   profiles(type: CertificateType, orgId?: number): Promise<CertProfile[]>;
-  /** The order whose comments carry the search's marker, if SCM has one. */
+  /** The oldest order since `search.since` that the search accepts, if SCM has one. */
   findOrder(type: CertificateType, search: OrderSearch): Promise<PlacedOrder | undefined>;
 }
 

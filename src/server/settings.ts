@@ -8,6 +8,7 @@ import { Ajv } from 'ajv';
 import { describeErrors } from '../framework/validation.js';
 import { parseDurationSeconds } from '../framework/go-values.js';
 import { DEFAULT_COLLECTOR_SETTINGS } from '../lifecycle/collector.js';
+import { DEFAULT_ORDER_GRACE_MS } from '../lifecycle/lifecycle.js';
 import { DEFAULT_RENEWER_SETTINGS } from '../lifecycle/renewer.js';
 import { DEFAULT_SCM_CONCURRENCY } from '../scm/limiter.js';
 
@@ -42,6 +43,8 @@ export interface ServerSettings {
   sync_enabled: boolean;
   /** Seconds between syncs of one record (0 = never); Go durations accepted. */
   sync_interval: number;
+  /** Seconds an SCM order call whose answer was lost may still land; Go durations accepted. */
+  order_grace: number;
   /** SCM requests in flight at once, shared by all configs, requests and workers. */
   scm_max_concurrency: number;
 }
@@ -61,10 +64,11 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   renewer_interval: DEFAULT_RENEWER_SETTINGS.intervalMs / 1000,
   sync_enabled: true,
   sync_interval: DEFAULT_RENEWER_SETTINGS.syncIntervalMs / 1000,
+  order_grace: DEFAULT_ORDER_GRACE_MS / 1000,
   scm_max_concurrency: DEFAULT_SCM_CONCURRENCY,
 };
 
-const DURATION_SETTINGS = ['max_request_duration', 'collector_interval', 'renewer_interval', 'sync_interval'] as const;
+const DURATION_SETTINGS = ['max_request_duration', 'collector_interval', 'renewer_interval', 'sync_interval', 'order_grace'] as const;
 
 /** A worker interval runs on setTimeout, which fires at once for delays past 2^31-1 ms (~24.8 days). */
 const MAX_INTERVAL_SECONDS = 24 * 86400;
@@ -90,6 +94,7 @@ const schema = {
     sync_enabled: { type: 'boolean' },
     // Compared with record timestamps, not a timer: no setTimeout ceiling.
     sync_interval: { type: 'number', minimum: 0, maximum: 366 * 86400 },
+    order_grace: { type: 'number', minimum: 0, maximum: 86400 },
     scm_max_concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
   },
 };

@@ -105,3 +105,26 @@ export async function opensslVerify(sim: Simulator, dir: string, leafPem: string
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  for (const started = Date.now(); Date.now() - started < timeoutMs; await sleep(100)) {
+    const value = await probe();
+    if (value !== undefined) return value;
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * The process "dies" while SCM holds the answer to `call`'s order back: SCM
+ * has placed the order, this server never hears of it. The harness restarts
+ * on the same data dir (the old lifecycle's late answer fails on closed
+ * storage).
+ */
+export async function crashWhileScmAnswers(harness: Harness, endpoint: string, call: () => Promise<unknown>, settings: LifecycleSettings): Promise<void> {
+  await harness.sim.controls.resetCounters();
+  await harness.sim.controls.addFault({ kind: 'latency', endpoint, latencyMs: 1500, afterHandling: true, count: 1 });
+  const lost = call().catch(() => undefined);
+  await waitFor('SCM to take the order', async () => ((await harness.sim.controls.counters())[endpoint] === 1 ? true : undefined));
+  await harness.restart(settings);
+  await lost;
+}

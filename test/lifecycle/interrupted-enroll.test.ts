@@ -5,25 +5,17 @@ import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { ORDER_MARKER_PREFIX, commentsWithMarker } from '../../src/lifecycle/order-intents.js';
 import type { LifecycleSettings } from '../../src/engine/certificate-lifecycle.js';
 import type { CertificateRecord } from '../../src/lifecycle/record.js';
-import { sleep, startHarness, type Harness } from './harness.js';
+import { crashWhileScmAnswers, startHarness, waitFor } from './harness.js';
 
 const h = await startHarness({ issueDelayMs: 200 });
 t.teardown(() => h.close());
 const lc = () => h.running.lifecycle;
-const recovering: LifecycleSettings = { collector: { enabled: true, intervalMs: 200, intentGraceMs: 0 }, renewer: { enabled: false } };
+const recovering: LifecycleSettings = { orderGraceMs: 0, collector: { enabled: true, intervalMs: 200 }, renewer: { enabled: false } };
 
 async function intentCount(): Promise<number> {
   let count = 0;
   for (const dir of await h.storage.list('intent/')) count += (await h.storage.list(`intent/${dir}`)).length;
   return count;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; await sleep(100)) {
-    const value = await probe();
-    if (value !== undefined) return value;
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** Earlier tests' records share the configs: these are the ones for `domain`. */
@@ -35,20 +27,6 @@ async function recordsFor(config: string, domain: string): Promise<CertificateRe
 async function issuedRecord(config: string, domain: string): Promise<CertificateRecord | undefined> {
   const records = await recordsFor(config, domain);
   return records.length === 1 && records[0].state.at(-1)?.status === 'Issued' ? records[0] : undefined;
-}
-
-/**
- * The process "dies" while SCM holds the enroll's answer back: SCM has placed
- * the order, this server never hears of it. The harness restarts on the same
- * data dir (the old lifecycle's late answer fails on closed storage).
- */
-async function crashWhileScmAnswers(harness: Harness, config: string, data: Record<string, unknown>, endpoint: string, settings: LifecycleSettings) {
-  await harness.sim.controls.resetCounters();
-  await harness.sim.controls.addFault({ kind: 'latency', endpoint, latencyMs: 1500, afterHandling: true, count: 1 });
-  const lost = enrollCertificate(lc(), config, data).catch(() => undefined);
-  await waitFor('SCM to take the order', async () => ((await harness.sim.controls.counters())[endpoint] === 1 ? true : undefined));
-  await harness.restart(settings);
-  await lost;
 }
 
 t.afterEach(async () => {
@@ -81,7 +59,7 @@ for (const [config, domain, data, endpoint] of [
   ],
 ] as const) {
   t.test(`${config}: an order SCM placed before the crash is recovered and issued with the intent's key`, async (t) => {
-    await crashWhileScmAnswers(h, config, data, endpoint, { collector: { enabled: false }, renewer: { enabled: false } });
+    await crashWhileScmAnswers(h, endpoint, () => enrollCertificate(lc(), config, data), { collector: { enabled: false }, renewer: { enabled: false } });
     t.equal(await intentCount(), 1, 'the intent survived the crash');
     t.same(await recordsFor(config, domain), [], 'no record yet');
     await h.restart(recovering);
@@ -94,7 +72,7 @@ for (const [config, domain, data, endpoint] of [
 }
 
 t.test('SCM unreachable during recovery: the intent is kept and resolved on a later pass', async (t) => {
-  await crashWhileScmAnswers(h, 'web', { sectigo_csr_domain: 'flaky.example.com' }, 'enroll', { collector: { enabled: false }, renewer: { enabled: false } });
+  await crashWhileScmAnswers(h, 'enroll', () => enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'flaky.example.com' }), { collector: { enabled: false }, renewer: { enabled: false } });
   await h.sim.controls.addFault({ kind: 'error', endpoint: 'list', status: 503 });
   await h.restart(recovering);
   await waitFor('recovery to ask SCM', async () => ((await h.sim.controls.counters()).list >= 2 ? true : undefined));

@@ -9,7 +9,9 @@ export const renewPath = definePath<LifecycleContext>({
   help: `Renews at SCM whatever the expiry date (SSL: \`renewById\`; client: renew by order number), stores the new
 record (\`renewed_from\`), marks the old one \`Renewed\` (\`renewed_to\`) and collects the new certificate as
 enroll does. SCM reuses the original CSR and key unless \`sectigo_renew_new_key=true\` (SSL only), which sends a
-fresh CSR for a new key of the same kind. The old certificate is not revoked.`,
+fresh CSR for a new key of the same kind. The old certificate is not revoked. The key sent is stored as
+\`pending_renewal\` before SCM is asked; when SCM's answer is lost, the next renewal adopts the order SCM placed
+instead of ordering again.`,
   fields: {
     sectigo_renew_new_key: { type: 'boolean', description: 'Send a fresh CSR with a new key (SSL only; default false)' },
     ...collectFields,

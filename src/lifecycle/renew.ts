@@ -16,11 +16,10 @@
  * the old one that no record holds — and adopts it with the stored key
  * instead of ordering again.
  */
-import { ScmError } from '../scm/errors.js';
 import { UserError } from '../framework/errors.js';
 import { parseCertificate } from '../pki/index.js';
 import { freshKeyForCsr } from './key-material.js';
-import { scmRefusal } from './scm-refusal.js';
+import { callScmWithPendingKey } from './pending-key.js';
 import { certUniqueId, unissuedOrderFields, withState, type CertificateRecord, type PendingKey } from './record.js';
 import type { CertificateLifecycle, CollectRequest, LifecycleResult } from './lifecycle.js';
 import type { PlacedOrder, ScmOrders } from './scm-orders.js';
@@ -105,27 +104,10 @@ async function stagePendingRenewal(lifecycle: CertificateLifecycle, old: Certifi
   return pending;
 }
 
-async function placeRenewal(lifecycle: CertificateLifecycle, orders: ScmOrders, old: CertificateRecord, pending: PendingKey): Promise<PlacedOrder> {
-  const { config_name: config, cert_unique_id: id } = old;
-  try {
-    return await orders.renew(old, pending.csr === old.csr ? undefined : pending.csr);
-  } catch (error) {
-    const refusal = scmRefusal(error);
-    if (!refusal) {
-      lifecycle.deps.logger.warn(
-        { config, cert_unique_id: id, err: error instanceof ScmError ? error.message : error },
-        'renewal outcome unknown; its key is kept as pending_renewal and the next renewal looks for the order first',
-      );
-      throw error;
-    }
-    // SCM said no, so nothing was ordered: drop our half of it.
-    await lifecycle.records.update(config, id, (current) => {
-      if (current.pending_renewal?.requested_at !== pending.requested_at) return undefined;
-      const { pending_renewal: _dropped, ...rest } = current;
-      return { records: [rest as CertificateRecord] };
-    });
-    throw refusal;
-  }
+function placeRenewal(lifecycle: CertificateLifecycle, orders: ScmOrders, old: CertificateRecord, pending: PendingKey): Promise<PlacedOrder> {
+  return callScmWithPendingKey(lifecycle, old, 'pending_renewal', pending, () =>
+    orders.renew(old, pending.csr === old.csr ? undefined : pending.csr),
+  );
 }
 
 /**

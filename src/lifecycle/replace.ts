@@ -9,13 +9,12 @@
  * A crash or lost answer after 2 leaves the new key stored, and a retried
  * replace reuses it, so whatever SCM issues can still be used.
  */
-import { ScmError } from '../scm/errors.js';
 import { UserError } from '../framework/errors.js';
 import { splitSubjectAltNames } from '../pki/index.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { checkAgainstProfile } from './profile-check.js';
 import { replacementKey, type ReplacementKeyRequest } from './replacement-key.js';
-import { scmRefusal } from './scm-refusal.js';
+import { callScmWithPendingKey } from './pending-key.js';
 import { withState, type CertificateRecord, type PendingKey } from './record.js';
 import type { EnrollRequest } from './enroll-request.js';
 import type { CertificateLifecycle, CollectRequest, LifecycleResult } from './lifecycle.js';
@@ -60,32 +59,16 @@ async function requestReplacement(lifecycle: CertificateLifecycle, config: strin
 
   const orders = await lifecycle.deps.ordersFor(config);
   const sans = splitSubjectAltNames(options.sectigo_ssl_cert_subject_alt_names);
-  try {
-    await orders.replace(record, {
+  // SCM may replace and the answer still be lost: the new key stays stored for a retry to reuse.
+  await callScmWithPendingKey(lifecycle, record, 'pending_replacement', pending, () =>
+    orders.replace(record, {
       csr: key.csr,
       reason: options.sectigo_replace_reason?.trim() || DEFAULT_REPLACE_REASON,
       commonName: options.sectigo_ssl_cert_common_name?.trim() || undefined,
       subjectAlternativeNames: sans.length > 0 ? sans : undefined,
       revoke: type === 'client_cert' ? options.sectigo_client_cert_revoke_on_replace : undefined,
-    });
-  } catch (error) {
-    const refusal = scmRefusal(error);
-    if (!refusal) {
-      // SCM may have replaced after all: keep the new key; a retry reuses it.
-      lifecycle.deps.logger.warn(
-        { config, cert_unique_id: id, err: error instanceof ScmError ? error.message : error },
-        'replace outcome unknown; the new key is kept as pending_replacement',
-      );
-      throw error;
-    }
-    // SCM said no, so nothing changed there: drop our half of it.
-    await lifecycle.records.update(config, id, (current) => {
-      if (current.pending_replacement?.requested_at !== pending.requested_at) return undefined;
-      const { pending_replacement: _dropped, ...rest } = current;
-      return { records: [rest as CertificateRecord] };
-    });
-    throw refusal;
-  }
+    }),
+  );
   await lifecycle.records.update(config, id, (current) => ({ records: [{ ...withState(current, 'Replaced'), last_error: null }] }));
   lifecycle.deps.logger.info({ config, cert_unique_id: id }, 'certificate replace requested at SCM');
 }

@@ -27,6 +27,7 @@ async function workersFor(t: Test, settings: ServerSettings) {
       syncIntervalMs: running.renewer.settings.syncIntervalMs,
     },
     scmMaxInFlight: running.limiter.maxInFlight,
+    orderGraceMs: running.lifecycle.deps.orderGraceMs,
   };
 }
 
@@ -36,6 +37,7 @@ t.test('background settings: defaults reach the collector, renewer and SCM limit
     collector: { enabled: true, intervalMs: 10_000 },
     renewer: { enabled: true, intervalMs: 3_600_000, syncIntervalMs: 86_400_000 },
     scmMaxInFlight: 16,
+    orderGraceMs: 120_000,
   });
 });
 
@@ -44,15 +46,16 @@ t.test('background settings from the config file, Go durations or seconds', asyn
   await writeFile(
     file,
     JSON.stringify({
-      collector_enabled: false, collector_interval: '30s', renewer_enabled: false, renewer_interval: 7200, sync_interval: '12h', scm_max_concurrency: 4,
+      collector_enabled: false, collector_interval: '30s', renewer_enabled: false, renewer_interval: 7200, sync_interval: '12h', scm_max_concurrency: 4, order_grace: '5m',
     }),
   );
   const settings = await loadSettings(file, {});
-  t.match(settings, { collector_enabled: false, collector_interval: 30, renewer_enabled: false, renewer_interval: 7200, sync_interval: 43_200, scm_max_concurrency: 4 });
+  t.match(settings, { collector_enabled: false, collector_interval: 30, renewer_enabled: false, renewer_interval: 7200, sync_interval: 43_200, scm_max_concurrency: 4, order_grace: 300 });
   t.same(await workersFor(t, settings), {
     collector: { enabled: false, intervalMs: 30_000 },
     renewer: { enabled: false, intervalMs: 7_200_000, syncIntervalMs: 43_200_000 },
     scmMaxInFlight: 4,
+    orderGraceMs: 300_000,
   });
 });
 
@@ -66,11 +69,13 @@ t.test('background settings from SCMPKI_* env win over the file', async (t) => {
     SCMPKI_RENEWER_INTERVAL: '600',
     SCMPKI_SYNC_INTERVAL: '30d',
     SCMPKI_SCM_MAX_CONCURRENCY: '8',
+    SCMPKI_ORDER_GRACE: '30s',
   });
   t.same(await workersFor(t, settings), {
     collector: { enabled: false, intervalMs: 90_000 },
     renewer: { enabled: false, intervalMs: 600_000, syncIntervalMs: 30 * 86_400_000 },
     scmMaxInFlight: 8,
+    orderGraceMs: 30_000,
   });
 });
 
@@ -89,6 +94,7 @@ t.test('a bad background setting is refused, naming the setting', async (t) => {
   await t.rejects(loadSettings(undefined, { SCMPKI_RENEWER_ENABLED: 'sometimes' }), /renewer_enabled: must be boolean/);
   await t.rejects(loadSettings(undefined, { SCMPKI_SYNC_INTERVAL: 'daily' }), /sync_interval: "daily" is not a duration/);
   await t.rejects(loadSettings(undefined, { SCMPKI_SYNC_ENABLED: 'yes please' }), /sync_enabled: must be boolean/);
+  await t.rejects(loadSettings(undefined, { SCMPKI_ORDER_GRACE: '2d' }), /order_grace: must be <= 86400/);
   await t.rejects(loadSettings(undefined, { SCMPKI_SCM_MAX_CONCURRENCY: '0' }), /scm_max_concurrency: must be >= 1/);
   await t.rejects(loadSettings(undefined, { SCMPKI_SCM_MAX_CONCURRENCY: '2.5' }), /scm_max_concurrency: must be integer/);
 });

@@ -107,6 +107,36 @@ t.test('sync', async (t) => {
     t.equal(stored.last_error.code, -90001);
   });
 
+  t.test('a client certificate re-issued at SCM: for its key the record takes it, for another key it is refused with -90001', async (t) => {
+    const reissueAt = async (issued: any, privateKeyPem: string) => {
+      const csr = await buildCsr({ subject: { commonName: 'Jane Doe', emailAddress: issued.domain }, privateKeyPem });
+      await scm.replaceSmime(issued.backend_cert_id, { csr, reason: 'replaced in the web UI' });
+    };
+    const same = await enrollIssued(setup, 'people', clientEnroll('sync-reissue@example.com'));
+    await reissueAt(same, same.private_key);
+    const during = await setup.call('POST', `sync/people/${same.cert_unique_id}`, {});
+    t.equal(during.status, 200, 'while SCM re-issues');
+    t.match(during.body.warnings, [/no certificate to hand out for .* right now .*; the record was left as it is/]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const reply = await setup.call('POST', `sync/people/${same.cert_unique_id}`, {});
+    t.equal(reply.status, 200);
+    t.match(reply.body.warnings, [/was re-issued at SCM: serial .* → .*; the record now holds SCM's certificate/]);
+    t.not(reply.body.data.serial_number, same.serial_number);
+    t.ok(certificateMatchesKey(reply.body.data.leaf_certificate, same.private_key));
+    t.same(statuses(reply.body.data), ['Applied', 'Issued', 'Issued']);
+    t.match(await setup.verify(reply.body.data.leaf_certificate), /: OK$/);
+
+    const other = await enrollIssued(setup, 'people', clientEnroll('sync-reissue-foreign@example.com'));
+    await reissueAt(other, (await generateKeyPair({ algorithm: 'EC', curve: 'P-256' })).privateKeyPem);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const refused = await setup.call('POST', `sync/people/${other.cert_unique_id}`, {});
+    t.equal(refused.status, 409);
+    t.match(refused.body.errors[0], /SCM re-issued certificate .* for a key scmpki does not hold/);
+    const stored = (await setup.call('GET', `readcert/people/${other.cert_unique_id}`)).body.data;
+    t.equal(stored.leaf_certificate, other.leaf_certificate, 'the stored certificate and key stay');
+    t.match(stored.state.at(-1), { status: 'ErrorCode', code: -90001 });
+  });
+
   t.test('sync/<config>: every Issued record, counted', async (t) => {
     await setup.writeConfig('fleet', SSL_CONFIG);
     const [same, reissued, revoked, failing] = await Promise.all(

@@ -62,7 +62,7 @@ async function renewOnce(
   const orders = await lifecycle.deps.ordersFor(config);
 
   const earlier = old.pending_renewal && (await earlierRenewal(lifecycle, orders, old, old.pending_renewal, uri));
-  const pending = old.pending_renewal ?? (await stagePendingRenewal(lifecycle, old, options.newKey === true));
+  const pending = earlier ? (old.pending_renewal as PendingKey) : await stagePendingRenewal(lifecycle, old, options.newKey === true);
   const placed = earlier || (await placeRenewal(lifecycle, orders, old, pending));
 
   const newId = certUniqueId(placed.scmId, uri);
@@ -93,11 +93,16 @@ async function renewOnce(
   return { record: collected, warnings: [`certificate ${id} was renewed; the new certificate is ${newId}`] };
 }
 
+/**
+ * Stores the key and CSR the renewal is about to send. An earlier attempt's
+ * are sent again (SCM may still act on that attempt, and its certificate must
+ * find its key); the time is this attempt's, which the grace period counts from.
+ */
 async function stagePendingRenewal(lifecycle: CertificateLifecycle, old: CertificateRecord, newKey: boolean): Promise<PendingKey> {
-  const fresh = newKey ? await freshKeyForCsr(old.csr) : undefined;
+  const fresh = !old.pending_renewal && newKey ? await freshKeyForCsr(old.csr) : undefined;
   const pending: PendingKey = {
-    csr: fresh?.csr ?? old.csr,
-    private_key: fresh?.privateKey ?? old.private_key,
+    csr: old.pending_renewal?.csr ?? fresh?.csr ?? old.csr,
+    private_key: old.pending_renewal?.private_key ?? fresh?.privateKey ?? old.private_key,
     requested_at: new Date().toISOString(),
   };
   await lifecycle.records.update(old.config_name, old.cert_unique_id, (current) => ({ records: [{ ...current, pending_renewal: pending }] }));

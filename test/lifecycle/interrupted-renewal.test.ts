@@ -86,6 +86,12 @@ t.test('an answer lost before SCM renewed: no order until the grace period ends,
   t.equal(await sslOrdersFor('renew-lost.example.com'), 1, 'nothing ordered within the grace period');
 
   await h.restart({ ...idle, orderGraceMs: 0 });
+  await h.sim.controls.addFault({ kind: 'error', endpoint: 'renewById', status: 503, count: 1 });
+  await t.rejects(renewCertificate(lc(), 'web', record.cert_unique_id, { newKey: true }), { httpStatus: 503 });
+  const again = (await lc().records.require('web', record.cert_unique_id)).pending_renewal;
+  t.equal(again?.private_key, stranded.pending_renewal?.private_key, 'a second lost answer keeps the first attempt\'s key');
+  t.ok(Date.parse(again?.requested_at ?? '') > Date.parse(stranded.pending_renewal?.requested_at ?? ''), 'and the grace period counts from the latest attempt');
+
   const { record: renewed } = await renewCertificate(lc(), 'web', record.cert_unique_id, { newKey: true, ...fast });
   t.equal(renewed.state.at(-1)?.status, 'Issued');
   t.equal(renewed.private_key, stranded.pending_renewal?.private_key, 'the retry sent the stored key');

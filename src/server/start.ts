@@ -111,7 +111,7 @@ export async function startServer(settings: ServerSettings, options: StartOption
       for (const service of engineServices) {
         const started = await service.start(engine);
         if (started) stops.push(() => started.stop());
-        logger.info({ service: service.name }, 'engine service started');
+        logger.info({ engine_service: service.name }, 'engine service started');
       }
       unsealed = { tokens, policies: new PolicyStore(storage), engine };
     }

@@ -46,7 +46,7 @@ async function resolveIntent(lifecycle: CertificateLifecycle, intent: OrderInten
   }
 
   if (!placed) {
-    if (Date.now() - Date.parse(intent.created_at) < lifecycle.deps.orderGraceMs) return 'unresolved';
+    if (Date.now() < lifecycle.orderSettlesAt(intent.created_at)) return 'unresolved';
     await storage.batch(lifecycle.intents.noOrderOps(intent, lifecycle.idempotency));
     logger.warn(context, 'SCM has no order for an interrupted enroll; nothing was bought, its intent is dropped');
     return 'no_order';

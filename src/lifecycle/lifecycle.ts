@@ -75,6 +75,11 @@ export class CertificateLifecycle {
     this.intents = new OrderIntentStore(deps.storage);
   }
 
+  /** Until when an order call made at `startedAt` (RFC 3339) may still land at SCM, in epoch ms. */
+  orderSettlesAt(startedAt: string): number {
+    return Date.parse(startedAt) + this.deps.orderGraceMs;
+  }
+
   /**
    * The collect budget of one HTTP request: the caller's sectigo_max_timeout,
    * but always answering a little before the server's own deadline would cut

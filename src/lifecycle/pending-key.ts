@@ -1,7 +1,8 @@
 /**
- * The SCM call of a replace or renewal, made after its key was stored on the
- * record (`pending_replacement`, `pending_renewal`). What SCM answers decides
- * what happens to that key: a refusal means nothing changed at SCM, so it is
+ * The write-ahead SCM call of a replace or renewal: the key it sends is stored
+ * on the record first (`pending_replacement`, `pending_renewal`), so an order
+ * SCM accepts always has its key here. What SCM answers then decides what
+ * happens to that key: a refusal means nothing changed at SCM, so it is
  * dropped; no answer means SCM may have acted, so it is kept for the retry.
  */
 import { ScmError } from '../scm/errors.js';
@@ -19,6 +20,7 @@ export async function callScmWithPendingKey<T>(
   call: () => Promise<T>,
 ): Promise<T> {
   const { config_name: config, cert_unique_id: id } = record;
+  await lifecycle.records.update(config, id, (current) => ({ records: [{ ...current, [field]: pending }] }));
   try {
     return await call();
   } catch (error) {

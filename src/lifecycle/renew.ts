@@ -20,6 +20,7 @@ import { UserError } from '../framework/errors.js';
 import { parseCertificate } from '../pki/index.js';
 import { freshKeyForCsr } from './key-material.js';
 import { callScmWithPendingKey } from './pending-key.js';
+import { refusalsAsUserErrors } from './scm-refusal.js';
 import { certUniqueId, unissuedOrderFields, withState, type CertificateRecord, type PendingKey } from './record.js';
 import type { CertificateLifecycle, CollectRequest, LifecycleResult } from './lifecycle.js';
 import type { PlacedOrder, ScmOrders } from './scm-orders.js';
@@ -61,9 +62,14 @@ async function renewOnce(
   const { sectigo_cm_uri: uri } = await lifecycle.deps.loadConfig(config);
   const orders = await lifecycle.deps.ordersFor(config);
 
-  const earlier = old.pending_renewal && (await earlierRenewal(lifecycle, orders, old, old.pending_renewal, uri));
-  const pending = earlier ? (old.pending_renewal as PendingKey) : await stagePendingRenewal(lifecycle, old, options.newKey === true);
-  const placed = earlier || (await placeRenewal(lifecycle, orders, old, pending));
+  const stored = old.pending_renewal;
+  const earlier = stored && (await refusalsAsUserErrors(() => earlierRenewal(lifecycle, orders, old, stored, uri)));
+  const pending = earlier && stored ? stored : await renewalKey(old, options.newKey === true);
+  const placed =
+    earlier ||
+    (await callScmWithPendingKey(lifecycle, old, 'pending_renewal', pending, () =>
+      orders.renew(old, pending.csr === old.csr ? undefined : pending.csr),
+    ));
 
   const newId = certUniqueId(placed.scmId, uri);
   const renewed: CertificateRecord = withState(
@@ -94,25 +100,15 @@ async function renewOnce(
 }
 
 /**
- * Stores the key and CSR the renewal is about to send. An earlier attempt's
- * are sent again (SCM may still act on that attempt, and its certificate must
- * find its key); the time is this attempt's, which the grace period counts from.
+ * The key and CSR a renewal sends. An earlier attempt's are sent again (SCM
+ * may still act on that attempt, and its certificate must find its key); the
+ * time is this attempt's, which the grace period counts from.
  */
-async function stagePendingRenewal(lifecycle: CertificateLifecycle, old: CertificateRecord, newKey: boolean): Promise<PendingKey> {
-  const fresh = !old.pending_renewal && newKey ? await freshKeyForCsr(old.csr) : undefined;
-  const pending: PendingKey = {
-    csr: old.pending_renewal?.csr ?? fresh?.csr ?? old.csr,
-    private_key: old.pending_renewal?.private_key ?? fresh?.privateKey ?? old.private_key,
-    requested_at: new Date().toISOString(),
-  };
-  await lifecycle.records.update(old.config_name, old.cert_unique_id, (current) => ({ records: [{ ...current, pending_renewal: pending }] }));
-  return pending;
-}
-
-function placeRenewal(lifecycle: CertificateLifecycle, orders: ScmOrders, old: CertificateRecord, pending: PendingKey): Promise<PlacedOrder> {
-  return callScmWithPendingKey(lifecycle, old, 'pending_renewal', pending, () =>
-    orders.renew(old, pending.csr === old.csr ? undefined : pending.csr),
-  );
+async function renewalKey(old: CertificateRecord, newKey: boolean): Promise<PendingKey> {
+  const requested_at = new Date().toISOString();
+  if (old.pending_renewal) return { ...old.pending_renewal, requested_at };
+  const fresh = newKey ? await freshKeyForCsr(old.csr) : undefined;
+  return { csr: fresh?.csr ?? old.csr, private_key: fresh?.privateKey ?? old.private_key, requested_at };
 }
 
 /**
@@ -148,10 +144,10 @@ async function earlierRenewal(
       );
     }
   }
-  const landsUntil = since.getTime() + lifecycle.deps.orderGraceMs;
-  if (Date.now() < landsUntil) {
+  const settlesAt = lifecycle.orderSettlesAt(pending.requested_at);
+  if (Date.now() < settlesAt) {
     throw new UserError(
-      `an earlier renewal of ${id} (${pending.requested_at}) has no answer from SCM yet; retry after ${new Date(landsUntil).toISOString()}`,
+      `an earlier renewal of ${id} (${pending.requested_at}) has no answer from SCM yet; retry after ${new Date(settlesAt).toISOString()}`,
       409,
     );
   }

@@ -55,8 +55,6 @@ async function requestReplacement(lifecycle: CertificateLifecycle, config: strin
   await checkAgainstProfile(lifecycle.deps.storage, config, type, profileRequest(options), key.keySpec);
 
   const pending: PendingKey = { csr: key.csr, private_key: key.privateKey, requested_at: new Date().toISOString() };
-  await lifecycle.records.update(config, id, (current) => ({ records: [{ ...current, pending_replacement: pending }] }));
-
   const orders = await lifecycle.deps.ordersFor(config);
   const sans = splitSubjectAltNames(options.sectigo_ssl_cert_subject_alt_names);
   // SCM may replace and the answer still be lost: the new key stays stored for a retry to reuse.

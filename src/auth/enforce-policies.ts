@@ -15,7 +15,8 @@
  * sys/policies/* also needs `sudo`, as Vault's root-protected paths do.
  */
 import type { Middleware } from 'koa';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
+import { HttpError } from '../framework/errors.js';
 import type { RequestState } from '../http/request-state.js';
 import type { Capability } from './policy-language.js';
 import type { PolicyStore } from './policy-store.js';
@@ -58,7 +59,7 @@ export function enforcePolicies(policies: PolicyStore): Middleware<RequestState>
     const path = decodedPath(vaultPath);
     const acl = await policies.aclFor(token.policies);
     const granted = acl.capabilitiesOn(operation === 'list' ? `${path}/` : path);
-    if (!isGranted(granted, ctx.state, path)) throw new UserError('permission denied', 403);
+    if (!isGranted(granted, ctx.state, path)) throw new HttpError(403, 'permission denied');
     await next();
   };
 }

@@ -9,7 +9,7 @@
  * already normalised, so a request never parses policy text.
  */
 import { parse as parseHcl } from '@cdktf/hcl2json';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 
 export const CAPABILITIES = ['create', 'read', 'update', 'patch', 'delete', 'list', 'sudo', 'deny'] as const;
 export type Capability = (typeof CAPABILITIES)[number];

@@ -3,7 +3,7 @@
  * `scmpki policy write` call. Root only, or a token whose policy grants the
  * operation's capability plus `sudo` on the path (enforce-policies.ts).
  */
-import { NotFoundError, UserError } from '../framework/errors.js';
+import { NotFoundError, UserError } from '../errors.js';
 import { definePath, type PathDefinition } from '../framework/path.js';
 import { parsePolicy } from './policy-language.js';
 import { RESERVED_POLICIES, type PolicyStore } from './policy-store.js';

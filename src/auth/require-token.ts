@@ -4,7 +4,7 @@
  * is 403, never 401: hvac's is_authenticated() only expects 403.
  */
 import type { Middleware } from 'koa';
-import { UserError } from '../framework/errors.js';
+import { HttpError } from '../framework/errors.js';
 import type { RequestState } from '../http/request-state.js';
 import type { TokenStore } from './token-store.js';
 
@@ -22,7 +22,7 @@ export function requireToken(tokens: TokenStore): Middleware<RequestState> {
     if (UNAUTHENTICATED.has(ctx.state.vaultPath)) return next();
     const token = tokenFrom(ctx.get('X-Vault-Token'), ctx.get('Authorization'));
     const entry = token === '' ? undefined : await tokens.lookup(token);
-    if (entry === undefined) throw new UserError('permission denied', 403);
+    if (entry === undefined) throw new HttpError(403, 'permission denied');
     ctx.state.token = entry;
     ctx.state.clientToken = token;
     await next();

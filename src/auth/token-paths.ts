@@ -2,7 +2,8 @@
  * auth/token/*: what `vault login`, `vault token lookup`, hvac's
  * is_authenticated() and node-vault's tokenLookupSelf() call.
  */
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
+import { HttpError } from '../framework/errors.js';
 import { parseDurationSeconds } from '../framework/go-values.js';
 import { definePath, type PathDefinition, type PathRequest } from '../framework/path.js';
 import { DEFAULT_POLICY } from './policy-store.js';
@@ -14,7 +15,7 @@ export interface TokenContext {
 
 function callerOf(token: PathRequest['token']): NonNullable<PathRequest['token']> {
   // The auth middleware runs before every auth/token path; this only guards against wiring mistakes.
-  if (!token) throw new UserError('permission denied', 403);
+  if (!token) throw new HttpError(403, 'permission denied');
   return token;
 }
 

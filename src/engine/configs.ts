@@ -7,7 +7,7 @@
  * says whether one is set, never what it is. Writes merge onto the existing
  * entry, as Vault's config paths do, so rotating a password is one field.
  */
-import { NotFoundError, UserError } from '../framework/errors.js';
+import { NotFoundError, UserError } from '../errors.js';
 import { definePath, type FieldSchema, type PathDefinition } from '../framework/path.js';
 import { enrollFields } from '../lifecycle/enroll-request.js';
 import { normalizeScmBaseUrl } from '../scm/base-url.js';

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ScmClient, type ScmAuth, type ScmLimiter } from '../scm/index.js';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 
 /** The connection fields of a config entry (SPEC §4.1). */
 export interface ScmConnectionConfig {

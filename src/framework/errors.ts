@@ -1,23 +1,14 @@
 /**
- * Two kinds of failure, kept apart as Vault does: a UserError is the caller's
- * mistake (4xx, the message says what was wrong and names the field); anything
- * else that escapes a handler is an internal error (500, logged with context).
- * ScmError (src/scm/errors.ts) is the third kind: SCM answered with an error.
+ * An error that is only meaningful at the HTTP edge (permission denied, an
+ * unknown route or method, a body too large, a sealed server): it carries its
+ * status. Domain code throws the kinds in src/errors.ts instead.
  */
-export class UserError extends Error {
+export class HttpError extends Error {
   constructor(
+    readonly status: number,
     message: string,
-    readonly status: number = 400,
   ) {
     super(message);
-    this.name = 'UserError';
-  }
-}
-
-/** 404 with Vault's empty `{"errors":[]}` body. */
-export class NotFoundError extends UserError {
-  constructor(message = '') {
-    super(message, 404);
-    this.name = 'NotFoundError';
+    this.name = 'HttpError';
   }
 }

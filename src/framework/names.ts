@@ -1,4 +1,4 @@
-import { UserError } from './errors.js';
+import { UserError } from '../errors.js';
 
 /**
  * Names that become storage keys and URL segments (`:config`, `:id`,

@@ -3,7 +3,7 @@
  * `:name` takes exactly one segment, percent-decoded and checked as a name
  * (names.ts), so '%2e%2e%2fx' arrives as '../x' and is refused by name.
  */
-import { UserError } from './errors.js';
+import { UserError } from '../errors.js';
 import { checkName } from './names.js';
 
 export interface CompiledPattern {

@@ -7,7 +7,8 @@
 import type { Middleware } from 'koa';
 import { writeEnvelope, writeErrors, writeJson, writeNoContent } from '../http/envelope.js';
 import type { RequestState } from '../http/request-state.js';
-import { UserError } from './errors.js';
+import { UserError } from '../errors.js';
+import { HttpError } from './errors.js';
 import { renderHelp } from './help.js';
 import type { PathDefinition, PathResponse } from './path.js';
 import { compilePattern } from './path-matcher.js';
@@ -38,7 +39,7 @@ export function mountPaths<C>(options: MountOptions<C>): Middleware<RequestState
     const found = routes
       .map((candidate) => ({ route: candidate, params: candidate.matcher.match(relative) }))
       .find((candidate) => candidate.params !== undefined);
-    if (!found) throw new UserError(`unsupported path: ${vaultPath}`, 404);
+    if (!found) throw new HttpError(404, `unsupported path: ${vaultPath}`);
     const { route } = found;
     const params = found.params!;
 
@@ -54,7 +55,7 @@ export function mountPaths<C>(options: MountOptions<C>): Middleware<RequestState
       if (child && operation !== 'list' && ctx.path.endsWith('/')) {
         throw new UserError(`${child.split('/').pop()!.slice(1)}: must not be empty`);
       }
-      throw new UserError(`unsupported operation: ${operation} on ${vaultPath}`, 405);
+      throw new HttpError(405, `unsupported operation: ${operation} on ${vaultPath}`);
     }
     const data = route.validate(operation, ctx.state.data);
     const result: PathResponse | void = await handler(

@@ -5,7 +5,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { coerceVaultStrings } from './coercion.js';
-import { UserError } from './errors.js';
+import { UserError } from '../errors.js';
 import type { Operation, PathDefinition } from './path.js';
 
 // ajv-formats ships CommonJS with a default export; NodeNext sees the module object.

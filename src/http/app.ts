@@ -12,7 +12,7 @@ import { tokenPaths, type TokenContext } from '../auth/token-paths.js';
 import type { TokenStore } from '../auth/token-store.js';
 import type { EngineContext } from '../engine/context.js';
 import { enginePaths } from '../engine/index.js';
-import { UserError } from '../framework/errors.js';
+import { HttpError } from '../framework/errors.js';
 import { mountPaths } from '../framework/router.js';
 import type { Logger } from '../logging.js';
 import type { ServerSettings } from '../server/settings.js';
@@ -58,7 +58,7 @@ export function createApp(parts: AppParts): Koa<RequestState> {
   }
   app.use(mountPaths<SysContext>({ mount: 'sys', mountType: 'system', definitions: sysPaths, context: parts.sys }));
   app.use(async (ctx) => {
-    throw new UserError(`no handler for route "${ctx.state.vaultPath}"`, 404);
+    throw new HttpError(404, `no handler for route "${ctx.state.vaultPath}"`);
   });
   return app;
 }

@@ -6,13 +6,14 @@
  * in memory.
  */
 import type { IncomingMessage } from 'node:http';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
+import { HttpError } from '../framework/errors.js';
 
 /** How much of an oversized body we read and drop so the client sees the 413 instead of a reset. */
 const DISCARD_FACTOR = 64;
 
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const tooLarge = () => new UserError(`request body is larger than the limit of ${limit} bytes`, 413);
+  const tooLarge = () => new HttpError(413, `request body is larger than the limit of ${limit} bytes`);
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > limit) {
     await discard(req, limit * DISCARD_FACTOR);

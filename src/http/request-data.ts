@@ -4,7 +4,8 @@
  * the request data (body for updates, query for everything else).
  */
 import type { Middleware } from 'koa';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
+import { HttpError } from '../framework/errors.js';
 import { parseGoBool } from '../framework/go-values.js';
 import type { Operation } from '../framework/path.js';
 import { LIST_MARKER_HEADER } from './list-verb.js';
@@ -30,13 +31,13 @@ function operationOf(method: string, isList: boolean): Operation {
     case 'DELETE':
       return 'delete';
     default:
-      throw new UserError(`unsupported operation: HTTP method ${method}`, 405);
+      throw new HttpError(405, `unsupported operation: HTTP method ${method}`);
   }
 }
 
 export function requestData(maxRequestBytes: number): Middleware<RequestState> {
   return async (ctx, next) => {
-    if (!ctx.path.startsWith('/v1/')) throw new UserError(`no handler for route "${ctx.path}": the API lives under /v1/`, 404);
+    if (!ctx.path.startsWith('/v1/')) throw new HttpError(404, `no handler for route "${ctx.path}": the API lives under /v1/`);
     const vaultPath = ctx.path.slice('/v1/'.length);
     // '.' and '..' would let a path climb out of its mount once a proxy normalises it.
     if (vaultPath.split('/').some((segment) => segment === '.' || segment === '..')) {

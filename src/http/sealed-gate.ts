@@ -3,7 +3,7 @@
  * operator (or a load balancer) that it is sealed; everything else is 503.
  */
 import type { Middleware } from 'koa';
-import { UserError } from '../framework/errors.js';
+import { HttpError } from '../framework/errors.js';
 import type { RequestState } from './request-state.js';
 
 const ANSWERED_WHILE_SEALED = new Set(['sys/health', 'sys/seal-status', 'sys/leader', 'sys/init']);
@@ -11,7 +11,7 @@ const ANSWERED_WHILE_SEALED = new Set(['sys/health', 'sys/seal-status', 'sys/lea
 export function sealedGate(): Middleware<RequestState> {
   return async (ctx, next) => {
     if (!ANSWERED_WHILE_SEALED.has(ctx.state.vaultPath)) {
-      throw new UserError('Vault is sealed: the seal key does not open this storage (check SCMPKI_SEAL_KEY or seal_key_file)', 503);
+      throw new HttpError(503, 'Vault is sealed: the seal key does not open this storage (check SCMPKI_SEAL_KEY or seal_key_file)');
     }
     await next();
   };

@@ -4,7 +4,7 @@
  * and ignoring a namespace would act on the wrong tree.
  */
 import type { Middleware } from 'koa';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 import type { RequestState } from './request-state.js';
 
 export function vaultHeaders(): Middleware<RequestState> {

@@ -7,7 +7,7 @@
  */
 import { Ajv } from 'ajv';
 import type { FieldSchema } from '../framework/path.js';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 import { splitSubjectAltNames } from '../pki/subject-alt-names.js';
 import type { CertificateType } from './record.js';
 

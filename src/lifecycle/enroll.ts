@@ -7,7 +7,7 @@
  */
 import type { BatchOp } from '../storage/storage.js';
 import { ScmError } from '../scm/errors.js';
-import { UserError } from '../framework/errors.js';
+import { ConflictError } from '../errors.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { idempotencyKeyHash, payloadHash } from './idempotency.js';
 import { checkAgainstProfile } from './profile-check.js';
@@ -54,7 +54,7 @@ export async function enrollCertificate(
       claim: (intentOps) =>
         idempotencyMutex.run(keyHash, async () => {
           const raced = await lifecycle.idempotency.priorOutcome(configName, keyHash, hash);
-          if (raced) throw new UserError('idempotency_key: another request with this key completed first; retry to get its result', 409);
+          if (raced) throw new ConflictError('idempotency_key: another request with this key completed first; retry to get its result');
           await lifecycle.deps.storage.batch([lifecycle.idempotency.orderingOp(configName, keyHash, hash), ...intentOps]);
         }),
     });

@@ -4,7 +4,7 @@
  * Nothing is stored unless SCM knows the id and, when the caller sends
  * `sectigo_private_key`, the certificate belongs to that key.
  */
-import { UserError } from '../framework/errors.js';
+import { UpstreamError, UserError } from '../errors.js';
 import { parseCertificate, readPrivateKey } from '../pki/index.js';
 import { collectAttempt, collectUntilIssued, recordAfterCollect } from './collect.js';
 import { ENROLL_DEFAULTS } from './enroll-request.js';
@@ -66,7 +66,7 @@ async function importFromScm(lifecycle: CertificateLifecycle, config: string, id
     if (record.last_error?.code === KEY_MISMATCH_CODE) {
       throw new UserError(`sectigo_private_key: does not match the certificate SCM holds for ${id}`);
     }
-    throw new UserError(`SCM's certificate for ${id} could not be used: ${record.last_error?.description}`, 502);
+    throw new UpstreamError(`SCM's certificate for ${id} could not be used: ${record.last_error?.description}`);
   }
   const imported = withDomainFromLeaf(record);
   await lifecycle.records.save([imported]);

@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BatchOp, Storage } from '../storage/storage.js';
-import { UserError } from '../framework/errors.js';
+import { ConflictError } from '../errors.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -80,16 +80,14 @@ export class IdempotencyLedger {
     const found = await this.find(config, keyHash);
     if (!found) return undefined;
     if (found.payload_hash !== hash) {
-      throw new UserError(
-        'idempotency_key: this key was already used with a different request payload; use a new key for a new certificate',
-        409,
+      throw new ConflictError(
+        'idempotency_key: this key was already used with a different request payload; use a new key for a new certificate'
       );
     }
     if (found.status === 'done' && found.cert_unique_id) return found.cert_unique_id;
-    throw new UserError(
+    throw new ConflictError(
       'idempotency_key: an earlier enroll with this key did not finish and its SCM order may exist; ' +
-        `list certs/${config} or check SCM before retrying with a new key`,
-      409,
+        `list certs/${config} or check SCM before retrying with a new key`
     );
   }
 

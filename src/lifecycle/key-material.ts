@@ -4,7 +4,7 @@
  * mismatch found after ordering costs a certificate.
  */
 import { createPublicKey } from 'node:crypto';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 import {
   assertKeyMatchesCsr,
   buildCsr,

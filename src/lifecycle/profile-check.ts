@@ -5,7 +5,7 @@
  * promise the plugin makes, and cheaper than an SCM -36 after key generation.
  */
 import type { Storage } from '../storage/storage.js';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 import { describeKeySpec, parseKeySpec, type KeySpec } from '../pki/index.js';
 import type { EnrollRequest } from './enroll-request.js';
 import type { CertificateType } from './record.js';

@@ -3,7 +3,7 @@
  * profile id, under `profile/<config>/<type_id>`, stored as SCM sent it
  * (camelCase). Enroll checks key and term against it (profile-check.ts).
  */
-import { NotFoundError, UserError } from '../framework/errors.js';
+import { NotFoundError, UserError } from '../errors.js';
 import { profileKey, type StoredProfile } from './profile-check.js';
 import { refusalsAsUserErrors } from './scm-refusal.js';
 import type { CertificateLifecycle } from './lifecycle.js';
@@ -29,7 +29,7 @@ export async function downloadProfile(
   if (!profile) {
     const scope = orgId === undefined ? '' : ` for organization ${orgId}`;
     const known = profiles.map((p) => p.id).join(', ') || 'none';
-    throw new UserError(`type_id: SCM has no ${type} profile ${typeId}${scope} (it has: ${known})`, 404);
+    throw new NotFoundError(`type_id: SCM has no ${type} profile ${typeId}${scope} (it has: ${known})`);
   }
   await lifecycle.deps.storage.put(profileKey(config, typeId), profile);
   return profile;

@@ -5,7 +5,7 @@
  * never leaves a `Renewed` record pointing at nothing.
  */
 import type { BatchOp, Storage } from '../storage/storage.js';
-import { NotFoundError } from '../framework/errors.js';
+import { NotFoundError } from '../errors.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import type { CertificateRecord } from './record.js';
 

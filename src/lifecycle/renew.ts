@@ -16,7 +16,7 @@
  * the old one that no record holds — and adopts it with the stored key
  * instead of ordering again.
  */
-import { UserError } from '../framework/errors.js';
+import { ConflictError, UpstreamError, UserError } from '../errors.js';
 import { parseCertificate } from '../pki/index.js';
 import { freshKeyForCsr } from './key-material.js';
 import { callScmWithPendingKey } from './pending-key.js';
@@ -137,18 +137,16 @@ async function earlierRenewal(
     });
     if (found) return found;
     if (renewedAtScm) {
-      throw new UserError(
+      throw new UpstreamError(
         `SCM shows certificate ${id} as renewed, but no new order for it was found; ` +
           `import the new certificate with fetch and the key kept in this record's pending_renewal`,
-        502,
       );
     }
   }
   const settlesAt = lifecycle.orderSettlesAt(pending.requested_at);
   if (Date.now() < settlesAt) {
-    throw new UserError(
+    throw new ConflictError(
       `an earlier renewal of ${id} (${pending.requested_at}) has no answer from SCM yet; retry after ${new Date(settlesAt).toISOString()}`,
-      409,
     );
   }
   return undefined;

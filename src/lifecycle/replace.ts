@@ -9,7 +9,7 @@
  * A crash or lost answer after 2 leaves the new key stored, and a retried
  * replace reuses it, so whatever SCM issues can still be used.
  */
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 import { splitSubjectAltNames } from '../pki/index.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { checkAgainstProfile } from './profile-check.js';

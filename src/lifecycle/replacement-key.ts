@@ -4,7 +4,7 @@
  * for. A new key of another kind may be asked for too (after a key
  * compromise, a move from RSA to EC is common).
  */
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 import {
   assertKeyMatchesCsr,
   buildCsr,

@@ -2,7 +2,7 @@
  * The SCM operations the lifecycle needs, in its own terms: one shape for SSL
  * and client certificates, so enroll, collect and renew are written once.
  */
-import { UserError } from '../framework/errors.js';
+import { UpstreamError } from '../errors.js';
 import { parseCollectFormat } from '../pki/index.js';
 import type { CertProfile, RevokeRequest, ScmClient, SmimeEnrollRequest, SslDetails, SslEnrollRequest } from '../scm/index.js';
 import { findSmimeOrder, findSslOrder, type OrderSearch } from './order-search.js';
@@ -78,9 +78,8 @@ export function scmOrdersFor(client: ScmClient): ScmOrders {
       }
       const placed = await client.renewSslById(ref.ssl_id as number, csr ? { csr } : {});
       if (placed.sslId === null) {
-        throw new UserError(
-          `SCM renewed certificate ${ref.ssl_id} but did not say the new certificate's id; import it with fetch once you know it`,
-          502,
+        throw new UpstreamError(
+          `SCM renewed certificate ${ref.ssl_id} but did not say the new certificate's id; import it with fetch once you know it`
         );
       }
       return { scmId: placed.sslId };

@@ -5,13 +5,14 @@
  * Unreachable SCM, 5xx, and 401 (the config entry's credentials) stay
  * ScmErrors: those are 502/503, not the caller's input.
  */
-import { UserError } from '../framework/errors.js';
+import { NotFoundError, UserError } from '../errors.js';
 import { ScmError } from '../scm/errors.js';
 
-export function scmRefusal(error: unknown): UserError | undefined {
+export function scmRefusal(error: unknown): UserError | NotFoundError | undefined {
   if (!(error instanceof ScmError) || error.transport) return undefined;
   if (error.httpStatus !== 400 && error.httpStatus !== 404) return undefined;
-  return new UserError(`SCM error ${error.code}: ${error.description}`, error.httpStatus);
+  const message = `SCM error ${error.code}: ${error.description}`;
+  return error.httpStatus === 404 ? new NotFoundError(message) : new UserError(message);
 }
 
 /** Runs an SCM call, turning a refusal into the caller's 4xx. */

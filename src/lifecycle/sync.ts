@@ -6,7 +6,7 @@
  * collects only when the serial differs; client certificates have no details
  * call in our SCM client, so their collect answers both questions.
  */
-import { NotFoundError, UserError } from '../framework/errors.js';
+import { ConflictError, NotFoundError, UpstreamError, UserError } from '../errors.js';
 import { ScmError } from '../scm/errors.js';
 import { recordAfterCollect } from './collect.js';
 import { scmRefusal } from './scm-refusal.js';
@@ -119,7 +119,7 @@ function reconcile(current: CertificateRecord, view: ScmView, now: Date): SyncOu
   }
   if (currentStatus(collected) !== 'Issued') {
     // SCM's body was unreadable: the stored certificate is still the better one.
-    throw new UserError(`SCM's certificate for ${id} could not be used: ${collected.last_error?.description}`, 502);
+    throw new UpstreamError(`SCM's certificate for ${id} could not be used: ${collected.last_error?.description}`);
   }
   const description = `re-issued at SCM: serial ${current.serial_number} → ${collected.serial_number}, not_after ${current.not_after} → ${collected.not_after}`;
   const last = collected.state.at(-1) as StateEntry;
@@ -186,7 +186,7 @@ export async function syncCertificate(
     throw new UserError(`certificate ${id} is ${status}: only Issued certificates are synced with SCM${newest}`);
   }
   const outcome = await syncIssued(lifecycle, record);
-  if (outcome.change === 'key_mismatch') throw new UserError(outcome.warnings.join(' '), 409);
+  if (outcome.change === 'key_mismatch') throw new ConflictError(outcome.warnings.join(' '));
   return { record: outcome.record, warnings: outcome.warnings };
 }
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createHash, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { SubjectAlternativeNameExtension, X509Certificate } from '@peculiar/x509';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 import { describePublicKey, type PublicKeyInfo } from './keys.js';
 import { findPemBlocks, toPem } from './pem-text.js';
 

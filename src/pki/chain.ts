@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 import { findPemBlocks, toPem } from './pem-text.js';
 
 /** Every CERTIFICATE block in `text`, in order, as canonical PEM; text between blocks is ignored. */

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { X509Certificates } from '@peculiar/x509';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 import { orderChain, splitPemChain } from './chain.js';
 import { findPemBlocks, toPem } from './pem-text.js';
 

@@ -8,7 +8,7 @@ import {
   type JsonAttributeObject,
   type JsonNameParams,
 } from '@peculiar/x509';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 import { describeKeySpec, type KeySpec } from './key-spec.js';
 import { describePublicKey, keySpecOf, readPrivateKey, type PublicKeyInfo } from './keys.js';
 import { findPemBlocks, toPem } from './pem-text.js';

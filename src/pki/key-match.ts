@@ -1,5 +1,5 @@
 import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 import { readCertificateDer } from './certificate.js';
 import { decodeCsr } from './csr.js';
 import { readPrivateKey } from './keys.js';

@@ -1,4 +1,4 @@
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 
 export type RsaBits = 2048 | 3072 | 4096;
 export type EcCurve = 'P-256' | 'P-384' | 'P-521';

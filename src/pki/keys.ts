@@ -1,5 +1,5 @@
 import { createPrivateKey, generateKeyPair as generateKeyPairCallback, type KeyObject } from 'node:crypto';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 import type { EcCurve, KeySpec, RsaBits } from './key-spec.js';
 import { normalisePemText } from './pem-text.js';
 

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { JsonGeneralName } from '@peculiar/x509';
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 
 const SAN_FIELD = 'sectigo_ssl_cert_subject_alt_names';
 

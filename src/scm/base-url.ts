@@ -1,4 +1,4 @@
-import { UserError } from '../framework/errors.js';
+import { UserError } from '../errors.js';
 
 /**
  * Users paste whatever URL their SCM documentation showed them: the bare host,

@@ -82,7 +82,7 @@ t.test('an answer lost before SCM renewed: no order until the grace period ends,
   const stranded = await lc().records.require('web', record.cert_unique_id);
   t.ok(stranded.pending_renewal, 'an unknown outcome keeps the key');
 
-  await t.rejects(renewCertificate(lc(), 'web', record.cert_unique_id, { newKey: true }), { status: 409, message: /no answer from SCM yet; retry after/ });
+  await t.rejects(renewCertificate(lc(), 'web', record.cert_unique_id, { newKey: true }), { name: 'ConflictError', message: /no answer from SCM yet; retry after/ });
   t.equal(await sslOrdersFor('renew-lost.example.com'), 1, 'nothing ordered within the grace period');
 
   await h.restart({ ...idle, orderGraceMs: 0 });
@@ -102,7 +102,7 @@ t.test('an answer lost before SCM renewed: no order until the grace period ends,
 t.test('SCM refusing a renewal drops the pending key', async (t) => {
   const { record } = await enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'renew-refused.example.com', ...fast });
   await h.sim.controls.addFault({ kind: 'error', endpoint: 'renewById', status: 400, code: -180, description: "This SSL Certificate Profile doesn't allow renew", count: 1 });
-  await t.rejects(renewCertificate(lc(), 'web', record.cert_unique_id, { newKey: true }), { status: 400, message: /-180/ });
+  await t.rejects(renewCertificate(lc(), 'web', record.cert_unique_id, { newKey: true }), { name: 'UserError', message: /-180/ });
   const after = await lc().records.require('web', record.cert_unique_id);
   t.equal(after.pending_renewal, undefined);
   t.equal(after.state.at(-1)?.status, 'Issued');

@@ -62,7 +62,7 @@ t.test('client certificates renew by order number; a new key is refused', async 
   const { record } = await enrollCertificate(lc(), 'people', {
     sectigo_client_cert_first_name: 'Ann', sectigo_client_cert_last_name: 'Lee', sectigo_client_cert_email: 'ann@example.com', ...fast,
   });
-  await t.rejects(renewCertificate(lc(), 'people', record.cert_unique_id, { newKey: true }), { status: 400, message: /sectigo_renew_new_key/ });
+  await t.rejects(renewCertificate(lc(), 'people', record.cert_unique_id, { newKey: true }), { name: 'UserError', message: /sectigo_renew_new_key/ });
   const { record: renewed } = await renewCertificate(lc(), 'people', record.cert_unique_id, fast);
   t.equal(renewed.state.at(-1)?.status, 'Issued');
   t.equal(renewed.renewed_from, record.cert_unique_id);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { UserError } from '../../src/framework/errors.js';
+import { UserError } from '../../src/errors.js';
 import {
   buildCsr,
   generateKeyPair,

@@ -1,12 +1,12 @@
 import t from 'tap';
-import { UserError } from '../../src/framework/errors.js';
+import { UserError } from '../../src/errors.js';
 import { parsePolicy } from '../../src/auth/policy-language.js';
 
 async function problem(text: string): Promise<string> {
   try {
     await parsePolicy(text);
   } catch (err) {
-    if (err instanceof UserError && err.status === 400) return err.message;
+    if (err instanceof UserError) return err.message;
     throw err;
   }
   throw new Error(`parsed: ${text}`);

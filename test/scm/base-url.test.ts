@@ -23,7 +23,7 @@ t.test('the client-certificate /private/api root and ports are kept', async (t) 
 });
 
 t.test('URLs that cannot name an SCM root are refused with a reason', async (t) => {
-  t.throws(() => normalizeScmBaseUrl('cert-manager.com'), { status: 400, message: /not a URL/ });
+  t.throws(() => normalizeScmBaseUrl('cert-manager.com'), { name: 'UserError', message: /not a URL/ });
   t.throws(() => normalizeScmBaseUrl('ftp://cert-manager.com'), { message: /must use https/ });
   t.throws(() => normalizeScmBaseUrl('https://admin:pw@cert-manager.com'), { message: /must not contain credentials/ });
   t.throws(() => normalizeScmBaseUrl('https://cert-manager.com/api?x=1'), { message: /query or fragment/ });

@@ -17,7 +17,7 @@
 import type { Middleware } from 'koa';
 import { UserError } from '../errors.js';
 import { HttpError } from '../framework/errors.js';
-import type { RequestState } from '../http/request-state.js';
+import type { RequestState } from '../framework/request-state.js';
 import type { Capability } from './policy-language.js';
 import type { PolicyStore } from './policy-store.js';
 import { isRoot } from './token-store.js';

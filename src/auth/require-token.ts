@@ -5,7 +5,7 @@
  */
 import type { Middleware } from 'koa';
 import { HttpError } from '../framework/errors.js';
-import type { RequestState } from '../http/request-state.js';
+import type { RequestState } from '../framework/request-state.js';
 import type { TokenStore } from './token-store.js';
 
 /** Paths clients call before they have a token (health checks, `vault status`). */

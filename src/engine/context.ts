@@ -6,7 +6,7 @@
 import type { Logger } from '../logging.js';
 import type { ServerSettings } from '../server/settings.js';
 import type { Storage } from '../storage/storage.js';
-import type { ConfigEntry } from './configs.js';
+import type { ConfigEntry } from './path-configs.js';
 import type { CertificateLifecycle } from '../lifecycle/lifecycle.js';
 
 export interface EngineContext {

@@ -5,8 +5,8 @@
  * read with nothing or an empty list, as Vault does).
  */
 import type { Middleware } from 'koa';
-import { writeEnvelope, writeErrors, writeJson, writeNoContent } from '../http/envelope.js';
-import type { RequestState } from '../http/request-state.js';
+import { writeEnvelope, writeErrors, writeJson, writeNoContent } from './envelope.js';
+import type { RequestState } from './request-state.js';
 import { UserError } from '../errors.js';
 import { HttpError } from './errors.js';
 import { renderHelp } from './help.js';

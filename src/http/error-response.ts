@@ -9,8 +9,8 @@ import type { Middleware } from 'koa';
 import { ConflictError, NotFoundError, UpstreamError, UserError } from '../errors.js';
 import { HttpError } from '../framework/errors.js';
 import { ScmError } from '../scm/errors.js';
-import { writeErrors } from './envelope.js';
-import type { RequestState } from './request-state.js';
+import { writeErrors } from '../framework/envelope.js';
+import type { RequestState } from '../framework/request-state.js';
 
 const STATUS_OF_KIND = new Map<new (...args: never[]) => Error, number>([
   [UserError, 400],

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logging.js';
-import type { RequestState } from './request-state.js';
+import type { RequestState } from '../framework/request-state.js';
 
 export function requestContext(logger: Logger, maxRequestDurationMs: number): Middleware<RequestState> {
   return async (ctx, next) => {

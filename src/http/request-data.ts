@@ -10,7 +10,7 @@ import { parseGoBool } from '../framework/go-values.js';
 import type { Operation } from '../framework/path.js';
 import { LIST_MARKER_HEADER } from './list-verb.js';
 import { parseBody, readBody } from './request-body.js';
-import type { RequestState } from './request-state.js';
+import type { RequestState } from '../framework/request-state.js';
 
 function queryFlag(value: string | string[] | undefined, name: string): boolean {
   if (value === undefined) return false;

@@ -4,7 +4,7 @@
  */
 import type { Middleware } from 'koa';
 import { HttpError } from '../framework/errors.js';
-import type { RequestState } from './request-state.js';
+import type { RequestState } from '../framework/request-state.js';
 
 const ANSWERED_WHILE_SEALED = new Set(['sys/health', 'sys/seal-status', 'sys/leader', 'sys/init']);
 

@@ -5,7 +5,7 @@
  */
 import type { Middleware } from 'koa';
 import { UserError } from '../errors.js';
-import type { RequestState } from './request-state.js';
+import type { RequestState } from '../framework/request-state.js';
 
 export function vaultHeaders(): Middleware<RequestState> {
   return async (ctx, next) => {

@@ -6,9 +6,9 @@
  */
 import { UpstreamError, UserError } from '../errors.js';
 import { parseCertificate, readPrivateKey } from '../pki/index.js';
-import { collectAttempt, collectUntilIssued, recordAfterCollect } from './collect.js';
+import { collectAttempt, collectUntilIssued, recordAfterCollect } from './collect-loop.js';
 import { ENROLL_DEFAULTS } from './enroll-request.js';
-import { readCertificate, type ReadOptions } from './read.js';
+import { readCertificate, type ReadOptions } from './read-with-auto-renew.js';
 import { refusalsAsUserErrors } from './scm-refusal.js';
 import { KEY_MISMATCH_CODE, currentStatus, unissuedOrderFields, withState, type CertificateRecord } from './record.js';
 import type { CertificateLifecycle, LifecycleConfig, LifecycleResult } from './lifecycle.js';

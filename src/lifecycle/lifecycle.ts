@@ -9,7 +9,7 @@ import { IdempotencyLedger } from './idempotency.js';
 import { OrderIntentStore } from './order-intents.js';
 import { RecordStore } from './record-store.js';
 import { SingleFlight } from './single-flight.js';
-import { collectAttempt, collectUntilIssued, recordAfterCollect, type CollectTiming } from './collect.js';
+import { collectAttempt, collectUntilIssued, recordAfterCollect, type CollectTiming } from './collect-loop.js';
 import { currentStatus, shouldCollectOnRead, type CertificateRecord, type CertificateType } from './record.js';
 import type { CollectErrorClassifier, ScmOrders } from './scm-orders.js';
 

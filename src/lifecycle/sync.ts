@@ -8,7 +8,7 @@
  */
 import { ConflictError, NotFoundError, UpstreamError, UserError } from '../errors.js';
 import { ScmError } from '../scm/errors.js';
-import { recordAfterCollect } from './collect.js';
+import { recordAfterCollect } from './collect-loop.js';
 import { scmRefusal } from './scm-refusal.js';
 import {
   KEY_MISMATCH_CODE,

@@ -3,7 +3,7 @@ import { OAuth2TokenCache, parseTokenGrant, passwordCredentials, tokenErrorFromR
 import { ScmHttpTransport, type ScmRequest, type ScmRequestEvent } from './http-transport.js';
 import { createScmLimiter, type ScmLimiter } from './limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
-import type { CollectFormat } from './collect.js';
+import type { CollectFormat } from './collect-certificate.js';
 import type { CallOptions, CertProfile, CustomFieldDefinition, RevokeRequest, ScmCaller } from './types.js';
 import * as ssl from './ssl.js';
 import * as smime from './smime.js';

@@ -13,7 +13,7 @@ export {
   BEING_PROCESSED_CODE,
   type CollectFormat,
   type CollectErrorKind,
-} from './collect.js';
+} from './collect-certificate.js';
 export type { CallOptions, CertProfile, CustomFieldDefinition, CustomFieldValue, DcvMode, RevokeRequest, RevocationReasonCode } from './types.js';
 export type {
   SslEnrollRequest,

@@ -5,7 +5,7 @@
  * obsolete `orderNumber`). Renew and replace exist only under `/smime/v2`.
  */
 import type { JSONSchemaType } from 'ajv';
-import { collectCertificate, type CollectFormat } from './collect.js';
+import { collectCertificate, type CollectFormat } from './collect-certificate.js';
 import { compileResponseSchema, readJson, readJsonArray } from './response-body.js';
 import { segment, type CallOptions, type CertProfile, type CustomFieldValue, type RevokeRequest, type ScmCaller } from './types.js';
 

@@ -3,7 +3,7 @@
  * idempotent and retried; every POST is not (see retry.ts).
  */
 import type { JSONSchemaType } from 'ajv';
-import { collectCertificate, type CollectFormat } from './collect.js';
+import { collectCertificate, type CollectFormat } from './collect-certificate.js';
 import { compileResponseSchema, readJson, readJsonArray } from './response-body.js';
 import {
   segment,

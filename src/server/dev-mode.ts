@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareConfig, storeConfig } from '../engine/configs.js';
+import { prepareConfig, storeConfig } from '../engine/path-configs.js';
 import type { Logger } from '../logging.js';
 import { SMIME_PROFILES, SSL_PROFILES, startSimulator } from '../simulator/index.js';
 import { loadOrCreateSealKeyFile } from '../storage/seal-key.js';

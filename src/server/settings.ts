@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import { describeErrors } from '../framework/validation.js';
 import { parseDurationSeconds } from '../framework/go-values.js';
-import { DEFAULT_COLLECTOR_SETTINGS } from '../lifecycle/collector.js';
+import { DEFAULT_COLLECTOR_SETTINGS } from '../lifecycle/workers/collector.js';
 import { DEFAULT_ORDER_GRACE_MS } from '../lifecycle/lifecycle.js';
-import { DEFAULT_RENEWER_SETTINGS } from '../lifecycle/renewer.js';
+import { DEFAULT_RENEWER_SETTINGS } from '../lifecycle/workers/renewer.js';
 import { DEFAULT_SCM_CONCURRENCY } from '../scm/limiter.js';
 
 export interface ServerSettings {

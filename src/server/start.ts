@@ -13,7 +13,7 @@ import { PolicyStore } from '../auth/policy-store.js';
 import { tokenPaths } from '../auth/token-paths.js';
 import { TokenStore } from '../auth/token-store.js';
 import type { EngineContext } from '../engine/context.js';
-import { enginePaths, engineServices } from '../engine/index.js';
+import { enginePaths, engineServices } from '../engine/paths.js';
 import { buildOpenApi } from '../framework/openapi.js';
 import type { PathDefinition } from '../framework/path.js';
 import { createApp } from '../http/app.js';

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logging.js';
-import { createServerLifecycle } from '../../src/engine/certificate-lifecycle.js';
+import { createServerLifecycle } from '../../src/server/services.js';
 import { loadSettings, type ServerSettings } from '../../src/server/settings.js';
 import { openStorage } from '../../src/storage/level-storage.js';
 import { tempDir } from './temp-dir.js';

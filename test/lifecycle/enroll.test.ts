@@ -2,7 +2,7 @@ import t from 'tap';
 import { readFile } from 'node:fs/promises';
 import { certificateMatchesKey, parseCertificate } from '../../src/pki/index.js';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
-import { readCertificate } from '../../src/lifecycle/read.js';
+import { readCertificate } from '../../src/lifecycle/read-with-auto-renew.js';
 import { ScmError } from '../../src/scm/index.js';
 import { opensslVerify, sleep, startHarness } from './harness.js';
 

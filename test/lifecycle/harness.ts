@@ -13,8 +13,8 @@ import { openStorage } from '../../src/storage/level-storage.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createScmLimiter } from '../../src/scm/index.js';
-import { createCertificateLifecycle, type LifecycleSettings, type RunningLifecycle } from '../../src/engine/certificate-lifecycle.js';
-import { readConfig, type ConfigEntry } from '../../src/engine/configs.js';
+import { createCertificateLifecycle, type LifecycleSettings, type RunningLifecycle } from '../../src/server/services.js';
+import { readConfig, type ConfigEntry } from '../../src/engine/path-configs.js';
 
 export const quietLogger = { info() {}, warn() {}, error() {} };
 

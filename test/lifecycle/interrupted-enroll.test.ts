@@ -3,7 +3,7 @@ import { createServer, type Socket } from 'node:net';
 import { certificateMatchesKey } from '../../src/pki/index.js';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { ORDER_MARKER_PREFIX, commentsWithMarker } from '../../src/lifecycle/order-intents.js';
-import type { LifecycleSettings } from '../../src/engine/certificate-lifecycle.js';
+import type { LifecycleSettings } from '../../src/server/services.js';
 import type { CertificateRecord } from '../../src/lifecycle/record.js';
 import { crashWhileScmAnswers, startHarness, waitFor } from './harness.js';
 

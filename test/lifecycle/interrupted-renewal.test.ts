@@ -2,7 +2,7 @@ import t from 'tap';
 import { certificateMatchesKey } from '../../src/pki/index.js';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { renewCertificate } from '../../src/lifecycle/renew.js';
-import type { LifecycleSettings } from '../../src/engine/certificate-lifecycle.js';
+import type { LifecycleSettings } from '../../src/server/services.js';
 import type { CertificateRecord } from '../../src/lifecycle/record.js';
 import { crashWhileScmAnswers, opensslVerify, startHarness, waitFor } from './harness.js';
 

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { certificateMatchesKey } from '../../src/pki/index.js';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
-import { readCertificate } from '../../src/lifecycle/read.js';
+import { readCertificate } from '../../src/lifecycle/read-with-auto-renew.js';
 import { renewCertificate } from '../../src/lifecycle/renew.js';
 import { sleep, startHarness } from './harness.js';
 

@@ -4,7 +4,7 @@
  * progress, so a server can close its storage right after. Timers are unref'd
  * so a forgotten worker never keeps a process alive.
  */
-import type { CertificateLifecycle } from './lifecycle.js';
+import type { CertificateLifecycle } from '../lifecycle.js';
 
 export interface WorkerSettings {
   enabled: boolean;

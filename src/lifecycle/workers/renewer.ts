@@ -12,10 +12,10 @@
  * then judged on what SCM holds, in the same pass.
  */
 import { BackgroundWorker, type WorkerSettings } from './background-worker.js';
-import { isDueForRenewal, type CertificateRecord } from './record.js';
-import { renewCertificate } from './renew.js';
-import { isDueForSync, syncIssued } from './sync.js';
-import type { CertificateLifecycle } from './lifecycle.js';
+import { isDueForRenewal, type CertificateRecord } from '../record.js';
+import { renewCertificate } from '../renew.js';
+import { isDueForSync, syncIssued } from '../sync.js';
+import type { CertificateLifecycle } from '../lifecycle.js';
 
 export interface RenewerSettings extends WorkerSettings {
   /** After a failed renewal, wait this long before trying that record again. */

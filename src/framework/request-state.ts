@@ -1,5 +1,5 @@
 import type { Logger } from '../logging.js';
-import type { Operation } from '../framework/path.js';
+import type { Operation } from './path.js';
 import type { TokenEntry } from '../auth/token-store.js';
 
 /** What the middlewares work out about a request, in the order they run. */

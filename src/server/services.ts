@@ -8,16 +8,16 @@ import type { Storage } from '../storage/storage.js';
 import { classifyCollectError, createScmLimiter, type ScmLimiter } from '../scm/index.js';
 import { CertificateLifecycle, DEFAULT_ORDER_GRACE_MS, type LifecycleLogger } from '../lifecycle/lifecycle.js';
 import { scmOrdersFor } from '../lifecycle/scm-orders.js';
-import { BackgroundCollector, DEFAULT_COLLECTOR_SETTINGS, type CollectorSettings } from '../lifecycle/collector.js';
-import { BackgroundRenewer, DEFAULT_RENEWER_SETTINGS, type RenewerSettings } from '../lifecycle/renewer.js';
-import { ScmClientCache, verifyScmCredentials } from './scm-clients.js';
-import { readConfig, type ConfigEntry } from './configs.js';
-import type { EngineContext, EngineService } from './context.js';
-import { enrollPath } from './enroll.js';
-import { certListPath, certPath } from './certs.js';
-import { readcertPath } from './readcert.js';
-import { renewPath } from './renew.js';
-import { syncConfigPath, syncPath } from './sync.js';
+import { BackgroundCollector, DEFAULT_COLLECTOR_SETTINGS, type CollectorSettings } from '../lifecycle/workers/collector.js';
+import { BackgroundRenewer, DEFAULT_RENEWER_SETTINGS, type RenewerSettings } from '../lifecycle/workers/renewer.js';
+import { ScmClientCache, verifyScmCredentials } from '../lifecycle/scm-clients.js';
+import { readConfig, type ConfigEntry } from '../engine/path-configs.js';
+import type { EngineContext, EngineService } from '../engine/context.js';
+import { enrollPath } from '../engine/path-enroll.js';
+import { certListPath, certPath } from '../engine/path-certs.js';
+import { readcertPath } from '../engine/path-readcert.js';
+import { renewPath } from '../engine/path-renew.js';
+import { syncConfigPath, syncPath } from '../engine/path-sync.js';
 
 export interface LifecycleSettings {
   /** Milliseconds; see LifecycleDeps.orderGraceMs. */

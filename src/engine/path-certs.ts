@@ -1,6 +1,6 @@
 import { definePath } from '../framework/path.js';
 import { collectFields, renewPolicyFields } from '../lifecycle/enroll-request.js';
-import { readCertificate } from '../lifecycle/read.js';
+import { readCertificate } from '../lifecycle/read-with-auto-renew.js';
 import { currentStatus, daysLeft } from '../lifecycle/record.js';
 import { lifecycleOf, recordResponse, type LifecycleContext } from './lifecycle-context.js';
 

@@ -4,13 +4,13 @@
  * it to engineServices.
  */
 import type { PathDefinition } from '../framework/path.js';
-import { configPaths } from './configs.js';
+import { configPaths } from './path-configs.js';
 import type { EngineContext, EngineService } from './context.js';
-import { revokePath } from './revoke.js';
-import { replacePath } from './replace.js';
-import { fetchPath } from './fetch.js';
-import { profileListPath, profilePath } from './profile.js';
-import { certificateLifecycleService, certificatePaths } from './certificate-lifecycle.js';
+import { revokePath } from './path-revoke.js';
+import { replacePath } from './path-replace.js';
+import { fetchPath } from './path-fetch.js';
+import { profileListPath, profilePath } from './path-profile.js';
+import { certificateLifecycleService, certificatePaths } from '../server/services.js';
 
 export const enginePaths: PathDefinition<EngineContext>[] = [...configPaths, ...certificatePaths, revokePath, replacePath, fetchPath, profilePath, profileListPath];
 

@@ -9,9 +9,9 @@
  * (intent-recovery.ts), so a recovered order is collected in the same pass.
  */
 import { BackgroundWorker, type WorkerSettings } from './background-worker.js';
-import { isAwaitingIssue } from './record.js';
-import { resolveOrderIntents } from './intent-recovery.js';
-import type { CertificateLifecycle } from './lifecycle.js';
+import { isAwaitingIssue } from '../record.js';
+import { resolveOrderIntents } from '../intent-recovery.js';
+import type { CertificateLifecycle } from '../lifecycle.js';
 
 export interface CollectorSettings extends WorkerSettings {
   maxBackoffMs: number;

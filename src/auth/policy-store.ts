@@ -3,6 +3,7 @@
  * wrote it (what a read returns) and the rules parsed from it (what requests
  * are checked against, so no request parses HCL).
  */
+import { layout } from '../storage/layout.js';
 import type { Storage } from '../storage/storage.js';
 import { Acl } from './acl.js';
 import type { PathRule } from './policy-language.js';
@@ -19,27 +20,25 @@ export interface StoredPolicy {
   rules: PathRule[];
 }
 
-const policyKey = (name: string) => `policy/${name}`;
-
 export class PolicyStore {
   constructor(private readonly storage: Storage) {}
 
   async get(name: string): Promise<StoredPolicy | undefined> {
     if (RESERVED_POLICIES.includes(name)) return { name, policy: '', rules: [] };
-    return this.storage.get<StoredPolicy>(policyKey(name));
+    return this.storage.get<StoredPolicy>(layout.policy(name));
   }
 
   async put(entry: StoredPolicy): Promise<void> {
-    await this.storage.put(policyKey(entry.name), entry);
+    await this.storage.put(layout.policy(entry.name), entry);
   }
 
   async delete(name: string): Promise<void> {
-    await this.storage.delete(policyKey(name));
+    await this.storage.delete(layout.policy(name));
   }
 
   /** Stored names plus the built-in ones, as `vault policy list` shows them. */
   async list(): Promise<string[]> {
-    const stored = await this.storage.list('policy/');
+    const stored = await this.storage.list(layout.policies);
     return [...new Set([...stored, ...RESERVED_POLICIES])].sort();
   }
 

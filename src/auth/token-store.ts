@@ -3,6 +3,7 @@
  * SHA-256 of a token is ever written (storage.ts: no secrets in keys, and a
  * stolen database must not yield usable tokens).
  */
+import { layout } from '../storage/layout.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Storage } from '../storage/storage.js';
 
@@ -20,10 +21,8 @@ export interface TokenEntry {
 
 export const ROOT_POLICY = 'root';
 
-const ROOT_MARKER_KEY = 'core/root-token-issued';
-
 function tokenKey(token: string): string {
-  return `token/${createHash('sha256').update(token, 'utf8').digest('hex')}`;
+  return layout.token(createHash('sha256').update(token, 'utf8').digest('hex'));
 }
 
 /** `hvs.` like Vault 1.10+, so users and secret scanners recognise it. */
@@ -78,13 +77,13 @@ export class TokenStore {
       if (!(await this.lookup(fixedId))) await this.createRoot(fixedId);
       return fixedId;
     }
-    if (await this.storage.get<boolean>(ROOT_MARKER_KEY)) return undefined;
+    if (await this.storage.get<boolean>(layout.rootTokenIssued)) return undefined;
     return this.createRoot();
   }
 
   private async createRoot(id?: string): Promise<string> {
     const created = await this.create({ policies: [ROOT_POLICY], ttlSeconds: 0, displayName: 'root', id });
-    await this.storage.put(ROOT_MARKER_KEY, true);
+    await this.storage.put(layout.rootTokenIssued, true);
     return created.id;
   }
 }

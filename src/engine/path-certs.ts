@@ -1,10 +1,11 @@
 import { definePath } from '../framework/path.js';
 import { collectFields, renewPolicyFields } from '../lifecycle/enroll-request.js';
-import { readCertificate } from '../lifecycle/read-with-auto-renew.js';
+import { readWithAutoRenew } from '../lifecycle/read-with-auto-renew.js';
 import { currentStatus, daysLeft } from '../lifecycle/record.js';
-import { lifecycleOf, recordResponse, type LifecycleContext } from './lifecycle-context.js';
+import type { EngineContext } from './context.js';
+import { recordOperation } from './record-response.js';
 
-export const certPath = definePath<LifecycleContext>({
+export const certPath = definePath<EngineContext>({
   pattern: 'certs/:config/:id',
   synopsis: 'Read a certificate (collecting and auto-renewing as needed), or delete its local record',
   help: `**read** returns the stored record. If SCM still owes the certificate (\`Applied\`,
@@ -17,22 +18,16 @@ share one renewal. Reading a renewed id returns the newest certificate of its ch
 **delete** removes the local record only; SCM is not called and the certificate stays valid.`,
   fields: { ...collectFields, ...renewPolicyFields },
   operations: {
-    read: async (req, ctx) =>
-      recordResponse(
-        await readCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
-          ...req.data,
-          signal: req.signal,
-        }),
-      ),
+    read: recordOperation(readWithAutoRenew),
     delete: async (req, ctx) => {
-      const { records } = lifecycleOf(ctx);
+      const { records } = ctx.lifecycle;
       await records.require(req.params.config, req.params.id);
       await records.delete(req.params.config, req.params.id);
     },
   },
 });
 
-export const certListPath = definePath<LifecycleContext>({
+export const certListPath = definePath<EngineContext>({
   pattern: 'certs/:config',
   synopsis: 'List the certificates stored under a config entry',
   help: `Lists the \`cert_unique_id\`s stored under the config entry. \`key_info\` gives, per id, the domain,
@@ -40,7 +35,7 @@ the current status, \`not_after\` and the days left, as Vault's \`-detailed\` li
   fields: {},
   operations: {
     list: async (req, ctx) => {
-      const { records } = lifecycleOf(ctx);
+      const { records } = ctx.lifecycle;
       const keys = await records.list(req.params.config);
       const key_info: Record<string, unknown> = {};
       for (const id of keys) {

@@ -8,35 +8,12 @@
  * entry, as Vault's config paths do, so rotating a password is one field.
  */
 import { NotFoundError, UserError } from '../errors.js';
-import { definePath, type FieldSchema, type PathDefinition } from '../framework/path.js';
+import { definePath, type PathDefinition } from '../framework/path.js';
+import type { FieldSchema } from '../field-schema.js';
 import { enrollFields } from '../lifecycle/enroll-request.js';
 import { normalizeScmBaseUrl } from '../scm/base-url.js';
-import type { Storage } from '../storage/storage.js';
+import type { ConfigEntry } from '../lifecycle/config-store.js';
 import type { EngineContext } from './context.js';
-
-export type ConfigType = 'ssl_cert' | 'client_cert';
-export type ScmAuthType = 'password' | 'oauth2';
-
-export interface ConfigEntry {
-  name: string;
-  /** Normalised: `https://host` (or with a path prefix before `/api`). */
-  sectigo_cm_base_url: string;
-  sectigo_cm_user?: string;
-  sectigo_cm_password?: string;
-  /** SCM customerUri; also part of every certificate id. */
-  sectigo_cm_uri: string;
-  sectigo_cm_org_id: number;
-  sectigo_config_type: ConfigType;
-  sectigo_cm_auth_type: ScmAuthType;
-  sectigo_cm_client_id?: string;
-  sectigo_cm_client_secret?: string;
-  sectigo_cm_token_url?: string;
-  sectigo_verify_tls: boolean;
-  sectigo_ca_bundle?: string;
-  sectigo_proxy_url?: string;
-  /** Enroll fields (`sectigo_ssl_cert_type`, `sectigo_max_timeout`, …) used when a request leaves them out. */
-  enroll_defaults: Record<string, unknown>;
-}
 
 const SECRET_FIELDS = ['sectigo_cm_password', 'sectigo_cm_client_secret'] as const;
 
@@ -69,20 +46,6 @@ const fields: Record<string, FieldSchema> = {
   verify: { type: 'boolean', description: 'Check the credentials against SCM before storing (default false)' },
 };
 
-function configKey(name: string): string {
-  return `config/${name}`;
-}
-
-export async function readConfig(storage: Storage, name: string): Promise<ConfigEntry> {
-  const entry = await storage.get<ConfigEntry>(configKey(name));
-  if (entry === undefined) throw new NotFoundError(`config "${name}" not found`);
-  return entry;
-}
-
-export async function storeConfig(storage: Storage, entry: ConfigEntry): Promise<void> {
-  await storage.put(configKey(entry.name), entry);
-}
-
 function normaliseBaseUrl(input: string): string {
   try {
     return normalizeScmBaseUrl(input).apiRoot.replace(/\/api$/, '');
@@ -94,10 +57,9 @@ function normaliseBaseUrl(input: string): string {
 
 /**
  * The entry a write produces: `data` (already validated against the path's
- * fields) merged onto what is stored. Nothing is written; see storeConfig.
+ * fields) merged onto what is stored. Nothing is written.
  */
-export async function prepareConfig(storage: Storage, name: string, data: Record<string, unknown>): Promise<{ entry: ConfigEntry; ignored: string[] }> {
-  const existing = await storage.get<ConfigEntry>(configKey(name));
+export function prepareConfig(existing: ConfigEntry | undefined, name: string, data: Record<string, unknown>): { entry: ConfigEntry; ignored: string[] } {
   const connection: Record<string, unknown> = { ...(existing ?? {}) };
   const defaults: Record<string, unknown> = { ...(existing?.enroll_defaults ?? {}) };
   const ignored: string[] = [];
@@ -138,7 +100,7 @@ function publicView(entry: ConfigEntry): Record<string, unknown> {
   return view;
 }
 
-const configPath = definePath<EngineContext>({
+export const configPath = definePath<EngineContext>({
   pattern: 'configs/:config',
   synopsis: 'An SCM connection (URL, credentials, organisation, certificate family) and enroll defaults',
   help: `Write creates or updates (fields merge onto the existing entry; a password not resent is kept).
@@ -152,32 +114,28 @@ Delete removes the entry only; certificate records of the config stay.
   fields,
   operations: {
     read: async ({ params }, ctx) => {
-      const entry = await ctx.storage.get<ConfigEntry>(configKey(params.config));
+      const entry = await ctx.lifecycle.configs.get(params.config);
       return entry ? { data: publicView(entry) } : undefined;
     },
     update: async ({ params, data, signal }, ctx) => {
-      const { entry, ignored } = await prepareConfig(ctx.storage, params.config, data);
-      if (data.verify === true) {
-        if (!ctx.verifyScmCredentials) throw new UserError('verify: verify is not available in this server build');
-        await ctx.verifyScmCredentials(entry, signal);
-      }
-      await storeConfig(ctx.storage, entry);
+      const { entry, ignored } = prepareConfig(await ctx.lifecycle.configs.get(params.config), params.config, data);
+      if (data.verify === true) await ctx.verifyScmCredentials(entry, signal);
+      await ctx.lifecycle.configs.put(entry);
       return ignored.length > 0 ? { warnings: [`Endpoint ignored these unrecognized parameters: [${ignored.join(' ')}]`] } : undefined;
     },
     delete: async ({ params }, ctx) => {
-      await ctx.storage.delete(configKey(params.config));
+      await ctx.lifecycle.configs.delete(params.config);
     },
   },
 });
 
-const configListPath = definePath<EngineContext>({
+export const configListPath = definePath<EngineContext>({
   pattern: 'configs',
   synopsis: 'Names of the SCM config entries',
   help: 'LIST (or GET ?list=true) returns the config names. An empty list is 404, as in Vault.',
   fields: {},
   operations: {
-    list: async (_req, ctx) => ({ data: { keys: await ctx.storage.list('config/') } }),
+    list: async (_req, ctx) => ({ data: { keys: await ctx.lifecycle.configs.list() } }),
   },
 });
 
-export const configPaths: PathDefinition<EngineContext>[] = [configListPath, configPath];

@@ -1,9 +1,10 @@
 import { definePath } from '../framework/path.js';
 import { enrollFields } from '../lifecycle/enroll-request.js';
 import { enrollCertificate } from '../lifecycle/enroll.js';
-import { lifecycleOf, recordResponse, type LifecycleContext } from './lifecycle-context.js';
+import type { EngineContext } from './context.js';
+import { recordResponse } from './record-response.js';
 
-export const enrollPath = definePath<LifecycleContext>({
+export const enrollPath = definePath<EngineContext>({
   pattern: 'enroll/:config',
   synopsis: 'Order a certificate from SCM and collect it',
   help: `Generates a key and CSR (unless \`sectigo_csr\` / \`sectigo_private_key\` are given), orders the
@@ -20,7 +21,7 @@ the first request's certificate and never orders again; the same key with a diff
   operations: {
     update: async (req, ctx) =>
       recordResponse(
-        await enrollCertificate(lifecycleOf(ctx), req.params.config, req.data, {
+        await enrollCertificate(ctx.lifecycle, req.params.config, req.data, {
           idempotencyKey: req.headers['idempotency-key'],
           signal: req.signal,
         }),

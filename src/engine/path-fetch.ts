@@ -1,9 +1,10 @@
 import { definePath } from '../framework/path.js';
 import { collectFields, enrollFields, renewPolicyFields } from '../lifecycle/enroll-request.js';
-import { fetchCertificate, type FetchOptions } from '../lifecycle/fetch.js';
-import { lifecycleOf, recordResponse, type LifecycleContext } from './lifecycle-context.js';
+import { fetchCertificate } from '../lifecycle/fetch.js';
+import type { EngineContext } from './context.js';
+import { recordOperation } from './record-response.js';
 
-export const fetchPath = definePath<LifecycleContext>({
+export const fetchPath = definePath<EngineContext>({
   pattern: 'fetch/:config/:id',
   synopsis: 'Import a certificate from SCM (or read it, if already stored)',
   help: `When \`<id>\` is already stored this is exactly a read of \`certs/<config>/<id>\` (collect if pending,
@@ -23,12 +24,6 @@ like an enroll.`,
     ...renewPolicyFields,
   },
   operations: {
-    update: async (req, ctx) =>
-      recordResponse(
-        await fetchCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
-          ...(req.data as FetchOptions),
-          signal: req.signal,
-        }),
-      ),
+    update: recordOperation(fetchCertificate),
   },
 });

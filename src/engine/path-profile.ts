@@ -1,8 +1,8 @@
 import { definePath } from '../framework/path.js';
-import { deleteProfile, downloadProfile, listProfiles, parseProfileId, readProfile } from '../lifecycle/profiles.js';
-import { lifecycleOf, type LifecycleContext } from './lifecycle-context.js';
+import { downloadProfile, parseProfileId } from '../lifecycle/profiles.js';
+import type { EngineContext } from './context.js';
 
-export const profilePath = definePath<LifecycleContext>({
+export const profilePath = definePath<EngineContext>({
   pattern: 'profile/:config/:type_id',
   synopsis: 'Download, read or delete an SCM certificate profile',
   help: `**write** downloads the config's certificate profiles from SCM (\`GET /api/ssl/v1/types\`, or
@@ -21,24 +21,26 @@ the validity against it before anything is sent to SCM.
   operations: {
     update: async (req, ctx) => {
       const orgId = req.data.sectigo_cm_org_id as number | undefined;
-      const profile = await downloadProfile(lifecycleOf(ctx), req.params.config, parseProfileId(req.params.type_id), orgId);
+      const profile = await downloadProfile(ctx.lifecycle, req.params.config, parseProfileId(req.params.type_id), orgId);
       return { data: { ...profile } };
     },
     read: async (req, ctx) => ({
-      data: { ...(await readProfile(lifecycleOf(ctx), req.params.config, parseProfileId(req.params.type_id))) },
+      data: { ...(await ctx.lifecycle.profiles.require(req.params.config, parseProfileId(req.params.type_id))) },
     }),
     delete: async (req, ctx) => {
-      await deleteProfile(lifecycleOf(ctx), req.params.config, parseProfileId(req.params.type_id));
+      const typeId = parseProfileId(req.params.type_id);
+      await ctx.lifecycle.profiles.require(req.params.config, typeId);
+      await ctx.lifecycle.profiles.delete(req.params.config, typeId);
     },
   },
 });
 
-export const profileListPath = definePath<LifecycleContext>({
+export const profileListPath = definePath<EngineContext>({
   pattern: 'profile/:config',
   synopsis: 'List the profiles stored under a config entry',
   help: 'Lists the profile ids (`<type_id>`) downloaded for the config entry.',
   fields: {},
   operations: {
-    list: async (req, ctx) => ({ data: { keys: await listProfiles(lifecycleOf(ctx), req.params.config) } }),
+    list: async (req, ctx) => ({ data: { keys: await ctx.lifecycle.profiles.list(req.params.config) } }),
   },
 });

@@ -1,9 +1,10 @@
 import { definePath } from '../framework/path.js';
 import { collectFields } from '../lifecycle/enroll-request.js';
 import { renewCertificate } from '../lifecycle/renew.js';
-import { lifecycleOf, recordResponse, type LifecycleContext } from './lifecycle-context.js';
+import type { EngineContext } from './context.js';
+import { recordOperation } from './record-response.js';
 
-export const renewPath = definePath<LifecycleContext>({
+export const renewPath = definePath<EngineContext>({
   pattern: 'renew/:config/:id',
   synopsis: 'Renew a certificate at SCM now',
   help: `Renews at SCM whatever the expiry date (SSL: \`renewById\`; client: renew by order number), stores the new
@@ -17,13 +18,6 @@ instead of ordering again.`,
     ...collectFields,
   },
   operations: {
-    update: async (req, ctx) =>
-      recordResponse(
-        await renewCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
-          ...req.data,
-          newKey: req.data.sectigo_renew_new_key === true,
-          signal: req.signal,
-        }),
-      ),
+    update: recordOperation(renewCertificate, (data) => ({ ...data, newKey: data.sectigo_renew_new_key === true })),
   },
 });

@@ -1,9 +1,10 @@
 import { definePath } from '../framework/path.js';
 import { collectFields, enrollFields } from '../lifecycle/enroll-request.js';
-import { DEFAULT_REPLACE_REASON, replaceCertificate, type ReplaceOptions } from '../lifecycle/replace.js';
-import { lifecycleOf, recordResponse, type LifecycleContext } from './lifecycle-context.js';
+import { DEFAULT_REPLACE_REASON, replaceCertificate } from '../lifecycle/replace.js';
+import type { EngineContext } from './context.js';
+import { recordOperation } from './record-response.js';
 
-export const replacePath = definePath<LifecycleContext>({
+export const replacePath = definePath<EngineContext>({
   pattern: 'replace/:config/:id',
   synopsis: 'Replace a certificate at SCM with a new key; same SCM id',
   help: `Asks SCM to re-issue the certificate under the same id for a new CSR (SSL: \`replace/{sslId}\`;
@@ -33,12 +34,6 @@ their place. State \`Replaced\` means SCM accepted and the new certificate is no
     ...collectFields,
   },
   operations: {
-    update: async (req, ctx) =>
-      recordResponse(
-        await replaceCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
-          ...(req.data as ReplaceOptions),
-          signal: req.signal,
-        }),
-      ),
+    update: recordOperation(replaceCertificate),
   },
 });

@@ -1,9 +1,10 @@
 import { definePath } from '../framework/path.js';
 import { DEFAULT_REVOKE_REASON, revokeCertificate } from '../lifecycle/revoke.js';
 import type { RevocationReasonCode } from '../scm/index.js';
-import { lifecycleOf, recordResponse, type LifecycleContext } from './lifecycle-context.js';
+import type { EngineContext } from './context.js';
+import { recordOperation } from './record-response.js';
 
-export const revokePath = definePath<LifecycleContext>({
+export const revokePath = definePath<EngineContext>({
   pattern: 'revoke/:config/:id',
   synopsis: 'Revoke a certificate at SCM; the record is kept with state Revoked',
   help: `Revokes the certificate at SCM (SSL: \`revoke/{sslId}\`; client: revoke by order number) and appends
@@ -21,12 +22,9 @@ issued yet answers 400 too (-102). The answer is the updated record.`,
     reason_code: { type: 'integer', enum: [0, 1, 3, 4, 5], description: 'RFC 5280 reason code: 0, 1, 3, 4 or 5 (default 0)' },
   },
   operations: {
-    update: async (req, ctx) =>
-      recordResponse(
-        await revokeCertificate(lifecycleOf(ctx), req.params.config, req.params.id, {
-          reason: req.data.sectigo_revoke_reason as string | undefined,
-          reasonCode: req.data.reason_code as RevocationReasonCode | undefined,
-        }),
-      ),
+    update: recordOperation(revokeCertificate, (data) => ({
+      reason: data.sectigo_revoke_reason as string | undefined,
+      reasonCode: data.reason_code as RevocationReasonCode | undefined,
+    })),
   },
 });

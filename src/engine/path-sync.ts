@@ -1,9 +1,10 @@
 import { definePath } from '../framework/path.js';
 import { collectFields } from '../lifecycle/enroll-request.js';
 import { syncCertificate, syncConfig } from '../lifecycle/sync.js';
-import { lifecycleOf, recordResponse, type LifecycleContext } from './lifecycle-context.js';
+import type { EngineContext } from './context.js';
+import { recordOperation } from './record-response.js';
 
-export const syncPath = definePath<LifecycleContext>({
+export const syncPath = definePath<EngineContext>({
   pattern: 'sync/:config/:id',
   synopsis: 'Reconcile a certificate record with what SCM says about it now',
   help: `Asks SCM about an \`Issued\` certificate (SSL: \`GET /api/ssl/v1/{sslId}\`, collecting only when SCM's serial
@@ -22,14 +23,11 @@ The answer is the record, with a warning for each change; an unchanged record ha
 (\`Revoked\`, \`Renewed\`) are a 400 naming the state.`,
   fields: collectFields,
   operations: {
-    update: async (req, ctx) =>
-      recordResponse(
-        await syncCertificate(lifecycleOf(ctx), req.params.config, req.params.id, { ...req.data, signal: req.signal }),
-      ),
+    update: recordOperation(syncCertificate),
   },
 });
 
-export const syncConfigPath = definePath<LifecycleContext>({
+export const syncConfigPath = definePath<EngineContext>({
   pattern: 'sync/:config',
   synopsis: 'Reconcile every Issued certificate of a config entry with SCM',
   help: `Does what \`sync/<config>/<id>\` does for every \`Issued\` record of the config entry, as many at once as
@@ -41,7 +39,7 @@ updated here), \`revoked\` (of those, revoked), \`failed\` (an SCM error or a ke
   fields: {},
   operations: {
     update: async (req, ctx) => {
-      const { warnings, ...counts } = await syncConfig(lifecycleOf(ctx), req.params.config);
+      const { warnings, ...counts } = await syncConfig(ctx.lifecycle, req.params.config);
       return { data: { ...counts }, warnings };
     },
   },

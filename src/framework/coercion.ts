@@ -5,7 +5,7 @@
  * TypeCommaStringSlice. ajv then does the rest ("365" → 365, "x" → ["x"]).
  */
 import { parseGoBool } from './go-values.js';
-import type { FieldSchema } from './path.js';
+import type { FieldSchema } from '../field-schema.js';
 
 function types(field: FieldSchema): string[] {
   if (field.type === undefined) return [];

@@ -2,7 +2,8 @@
  * `?help=1`: the markdown Vault's `path-help` prints, derived from the path
  * definition so it cannot drift from what the path accepts.
  */
-import type { FieldSchema, PathDefinition } from './path.js';
+import type { PathDefinition } from './path.js';
+import type { FieldSchema } from '../field-schema.js';
 
 function typeLabel(field: FieldSchema): string {
   if (field.type === undefined) return 'any';

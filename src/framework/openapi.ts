@@ -3,7 +3,8 @@
  * path table that routes requests, in the shape Vault's own document has
  * (list as `GET ?list=true`, updates as POST).
  */
-import type { FieldSchema, PathDefinition } from './path.js';
+import type { PathDefinition } from './path.js';
+import type { FieldSchema } from '../field-schema.js';
 
 function schemaOf(field: FieldSchema): Record<string, unknown> {
   const { secret, description, ...schema } = field;

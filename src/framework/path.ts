@@ -7,18 +7,9 @@
  */
 import type { JSONSchemaType } from 'ajv';
 import type { TokenEntry } from '../auth/token-store.js';
+import type { FieldSchema } from '../field-schema.js';
 
 export type Operation = 'read' | 'update' | 'list' | 'delete';
-
-/** A field is a JSON schema plus a one-line description (used by help and OpenAPI). */
-export type FieldSchema = {
-  description: string;
-  /** Never echoed in logs or audit; redacted in help examples. */
-  secret?: boolean;
-  /** `"a,b"` is accepted for arrays (the CLI sends strings). */
-  type?: 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object' | Array<'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object' | 'null'>;
-  [keyword: string]: unknown;
-};
 
 export interface PathRequest<P extends string = string> {
   /** Named segments of the pattern, already validated as names. */

@@ -5,7 +5,8 @@
  * OpenAPI document. Bodies carry the exact JSON types Vault's Go client
  * decodes into.
  */
-import { definePath, type FieldSchema, type PathDefinition } from '../framework/path.js';
+import { definePath, type PathDefinition } from '../framework/path.js';
+import type { FieldSchema } from '../field-schema.js';
 
 export interface SysContext {
   sealed: boolean;

@@ -6,7 +6,7 @@
  * as `"365"` is as good as a request's `365`.
  */
 import { Ajv } from 'ajv';
-import type { FieldSchema } from '../framework/path.js';
+import type { FieldSchema } from '../field-schema.js';
 import { UserError } from '../errors.js';
 import { splitSubjectAltNames } from '../pki/subject-alt-names.js';
 import type { CertificateType } from './record.js';

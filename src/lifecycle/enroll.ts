@@ -8,15 +8,16 @@
 import type { BatchOp } from '../storage/storage.js';
 import { ScmError } from '../scm/errors.js';
 import { ConflictError } from '../errors.js';
-import { KeyedMutex } from './keyed-mutex.js';
 import { idempotencyKeyHash, payloadHash } from './idempotency.js';
 import { checkAgainstProfile } from './profile-check.js';
 import { prepareKeyMaterial, type KeyMaterial } from './key-material.js';
 import { clientCommonName, clientEnrollBody, parseEnrollRequest, requireFor, sslEnrollBody, type EnrollRequest } from './enroll-request.js';
 import { commentsWithMarker, newIntentId, recordFromIntent, type OrderIntent } from './order-intents.js';
 import type { CertificateRecord } from './record.js';
-import type { CertificateLifecycle, LifecycleConfig, LifecycleResult } from './lifecycle.js';
-import type { PlacedOrder } from './scm-orders.js';
+import { collectForRequest } from './collect-record.js';
+import type { ConfigEntry } from './config-store.js';
+import type { Deps, LifecycleResult } from './services.js';
+import type { PlacedOrder } from './placed-order.js';
 
 export interface EnrollOptions {
   /** From the `Idempotency-Key` header; the `idempotency_key` field is the fallback. */
@@ -24,38 +25,38 @@ export interface EnrollOptions {
   signal?: AbortSignal;
 }
 
-/** Check-then-mark of an idempotency key must not interleave with another request's. */
-const idempotencyMutex = new KeyedMutex();
+type EnrollDeps = Deps<'configs' | 'records' | 'intents' | 'idempotency' | 'profiles' | 'batch' | 'locks' | 'scm' | 'limits' | 'logger'>;
 
 export async function enrollCertificate(
-  lifecycle: CertificateLifecycle,
+  deps: EnrollDeps,
   configName: string,
   data: Record<string, unknown>,
   options: EnrollOptions = {},
 ): Promise<LifecycleResult> {
-  const config = await lifecycle.deps.loadConfig(configName);
+  const config = await deps.configs.require(configName);
   const req = parseEnrollRequest(data, config.enroll_defaults);
   requireFor(config.sectigo_config_type, req);
   const warnings = ignoredCredentialWarnings(data);
   const key = options.idempotencyKey ?? req.idempotency_key;
-  if (!key) return withWarnings(await orderAndCollect(lifecycle, configName, config, req, options.signal), warnings);
+  if (!key) return withWarnings(await orderAndCollect(deps, config, req, options.signal), warnings);
 
   const { idempotency_key: _ignored, ...payload } = data;
   const hash = payloadHash(payload);
   const keyHash = idempotencyKeyHash(key);
   // Identical concurrent duplicates share one flight (and one order); a
   // different payload under the same key runs its own and meets the 409.
-  return lifecycle.flights.run(`enroll:${configName}/${keyHash}/${hash}`, async () => {
-    const prior = await lifecycle.idempotency.priorOutcome(configName, keyHash, hash);
-    if (prior) return withWarnings(await replay(lifecycle, configName, prior, req, options.signal), warnings);
-    const result = await orderAndCollect(lifecycle, configName, config, req, options.signal, {
+  return deps.locks.flight(`enroll:${configName}/${keyHash}/${hash}`, async () => {
+    const prior = await deps.idempotency.priorOutcome(configName, keyHash, hash);
+    if (prior) return withWarnings(await replay(deps, config, prior, req, options.signal), warnings);
+    const result = await orderAndCollect(deps, config, req, options.signal, {
       key_hash: keyHash,
       payload_hash: hash,
       claim: (intentOps) =>
-        idempotencyMutex.run(keyHash, async () => {
-          const raced = await lifecycle.idempotency.priorOutcome(configName, keyHash, hash);
+        // Check-then-mark of an idempotency key must not interleave with another request's.
+        deps.locks.exclusive(`idempotency:${configName}/${keyHash}`, async () => {
+          const raced = await deps.idempotency.priorOutcome(configName, keyHash, hash);
           if (raced) throw new ConflictError('idempotency_key: another request with this key completed first; retry to get its result');
-          await lifecycle.deps.storage.batch([lifecycle.idempotency.orderingOp(configName, keyHash, hash), ...intentOps]);
+          await deps.batch([deps.idempotency.orderingOp(configName, keyHash, hash), ...intentOps]);
         }),
     });
     return withWarnings(result, warnings);
@@ -81,54 +82,57 @@ function ignoredCredentialWarnings(data: Record<string, unknown>): string[] {
 
 /** A retried request: the first request's record, collected if it is still pending. */
 async function replay(
-  lifecycle: CertificateLifecycle,
-  configName: string,
+  deps: Deps<'records' | 'locks' | 'scm' | 'limits'>,
+  config: ConfigEntry,
   id: string,
   req: EnrollRequest,
   signal?: AbortSignal,
 ): Promise<LifecycleResult> {
-  const stored = await lifecycle.records.require(configName, id);
-  const record = await lifecycle.collect(configName, id, lifecycle.timing({ ...req, signal }));
-  const warnings = [`idempotency_key: returning the certificate of the first request with this key (${stored.cert_unique_id}); no new order was placed`];
-  return { record, warnings: [...warnings, ...lifecycle.pendingWarnings(record, req)] };
+  const stored = await deps.records.require(config.name, id);
+  const collected = await collectForRequest(deps, config, id, { ...req, signal });
+  const replayed = `idempotency_key: returning the certificate of the first request with this key (${stored.cert_unique_id}); no new order was placed`;
+  return { record: collected.record, warnings: [replayed, ...collected.warnings] };
 }
 
 async function orderAndCollect(
-  lifecycle: CertificateLifecycle,
-  configName: string,
-  config: LifecycleConfig,
+  deps: EnrollDeps,
+  config: ConfigEntry,
   req: EnrollRequest,
   signal: AbortSignal | undefined,
   idempotency?: IdempotencyClaim,
 ): Promise<LifecycleResult> {
+  const configName = config.name;
   const type = config.sectigo_config_type;
   const material = await prepareKeyMaterial(type, req);
-  await checkAgainstProfile(lifecycle.deps.storage, configName, type, req, material.keySpec);
+  await checkAgainstProfile(deps.profiles, configName, type, req, material.keySpec);
   const orgId = req.sectigo_cm_org_id ?? Number(config.sectigo_cm_org_id);
-  const intent = orderIntent(configName, config, req, material, orgId, idempotency);
+  const intent = orderIntent(config, req, material, orgId, idempotency);
   const body = {
     ...(type === 'ssl_cert' ? sslEnrollBody(req, orgId, material.csr, material.subjectAltNames) : clientEnrollBody(req, orgId, material.csr)),
     comments: commentsWithMarker(type === 'ssl_cert' ? req.sectigo_ssl_cert_comments : undefined, intent.id),
   };
-  const orders = await lifecycle.deps.ordersFor(configName);
+  const orders = deps.scm.ordersFor(config);
 
-  lifecycle.intents.own(intent);
+  deps.intents.own(intent);
   let record: CertificateRecord;
   try {
-    const intentOps = [lifecycle.intents.putOp(intent)];
-    await (idempotency ? idempotency.claim(intentOps) : lifecycle.deps.storage.batch(intentOps));
-    record = recordFromIntent(intent, await placeOrder(lifecycle, intent, () => orders.enroll(type, body)));
-    await storeRecord(lifecycle, intent, record);
+    const intentOps = [deps.intents.putOp(intent)];
+    await (idempotency ? idempotency.claim(intentOps) : deps.batch(intentOps));
+    record = recordFromIntent(intent, await placeOrder(deps, intent, () => orders.enroll(type, body)));
+    await storeRecord(deps, intent, record);
   } finally {
-    lifecycle.intents.release(intent);
+    deps.intents.release(intent);
   }
-  lifecycle.deps.logger.info({ config: configName, cert_unique_id: record.cert_unique_id }, 'certificate ordered');
+  deps.logger.info({ config: configName, cert_unique_id: record.cert_unique_id }, 'certificate ordered');
 
-  const collected = await lifecycle.collect(configName, record.cert_unique_id, lifecycle.timing({ ...req, signal }));
-  return { record: collected, warnings: lifecycle.pendingWarnings(collected, req) };
+  return collectForRequest(deps, config, record.cert_unique_id, { ...req, signal });
 }
 
-async function placeOrder(lifecycle: CertificateLifecycle, intent: OrderIntent, enroll: () => Promise<PlacedOrder>): Promise<PlacedOrder> {
+async function placeOrder(
+  deps: Deps<'intents' | 'idempotency' | 'batch'>,
+  intent: OrderIntent,
+  enroll: () => Promise<PlacedOrder>,
+): Promise<PlacedOrder> {
   try {
     return await enroll();
   } catch (error) {
@@ -137,18 +141,18 @@ async function placeOrder(lifecycle: CertificateLifecycle, intent: OrderIntent, 
     // the intent stays for the background collector to look for it at SCM.
     const refused = error instanceof ScmError && !error.transport && error.httpStatus < 500;
     const key = intent.idempotency;
-    if (refused) await lifecycle.deps.storage.batch(lifecycle.intents.noOrderOps(intent, lifecycle.idempotency));
-    else if (key) await lifecycle.idempotency.markUnknown(intent.config_name, key.key_hash, key.payload_hash);
+    if (refused) await deps.batch(deps.intents.noOrderOps(intent, deps.idempotency));
+    else if (key) await deps.idempotency.markUnknown(intent.config_name, key.key_hash, key.payload_hash);
     throw error;
   }
 }
 
-async function storeRecord(lifecycle: CertificateLifecycle, intent: OrderIntent, record: CertificateRecord): Promise<void> {
+async function storeRecord(deps: Deps<'records' | 'intents' | 'idempotency' | 'logger'>, intent: OrderIntent, record: CertificateRecord): Promise<void> {
   try {
-    await lifecycle.records.save([record], lifecycle.intents.storedOps(intent, lifecycle.idempotency, record.cert_unique_id));
+    await deps.records.save([record], deps.intents.storedOps(intent, deps.idempotency, record.cert_unique_id));
   } catch (error) {
     // The intent (and its key) is still stored: the background collector creates the record once storage works.
-    lifecycle.deps.logger.error(
+    deps.logger.error(
       { config: intent.config_name, cert_unique_id: record.cert_unique_id, err: error },
       'SCM accepted the order but storing the record failed; the background collector will recover it',
     );
@@ -157,8 +161,7 @@ async function storeRecord(lifecycle: CertificateLifecycle, intent: OrderIntent,
 }
 
 function orderIntent(
-  configName: string,
-  config: LifecycleConfig,
+  config: ConfigEntry,
   req: EnrollRequest,
   material: KeyMaterial,
   orgId: number,
@@ -167,7 +170,7 @@ function orderIntent(
   const type = config.sectigo_config_type;
   return {
     id: newIntentId(),
-    config_name: configName,
+    config_name: config.name,
     certificate_type: type,
     cm_uri: config.sectigo_cm_uri,
     org_id: orgId,

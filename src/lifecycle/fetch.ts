@@ -8,10 +8,13 @@ import { UpstreamError, UserError } from '../errors.js';
 import { parseCertificate, readPrivateKey } from '../pki/index.js';
 import { collectAttempt, collectUntilIssued, recordAfterCollect } from './collect-loop.js';
 import { ENROLL_DEFAULTS } from './enroll-request.js';
-import { readCertificate, type ReadOptions } from './read-with-auto-renew.js';
+import { collectForRequest } from './collect-record.js';
+import type { ConfigEntry } from './config-store.js';
+import { readWithAutoRenew, type ReadOptions } from './read-with-auto-renew.js';
+import type { RenewDeps } from './renew.js';
 import { refusalsAsUserErrors } from './scm-refusal.js';
 import { KEY_MISMATCH_CODE, currentStatus, unissuedOrderFields, withState, type CertificateRecord } from './record.js';
-import type { CertificateLifecycle, LifecycleConfig, LifecycleResult } from './lifecycle.js';
+import type { LifecycleResult } from './services.js';
 import type { ScmOrders } from './scm-orders.js';
 
 export interface FetchOptions extends ReadOptions {
@@ -27,39 +30,35 @@ export function parseCertUniqueId(id: string): { scmId: number; customerUri: str
   return { scmId: Number(match[1]), customerUri: match[2] };
 }
 
-export async function fetchCertificate(
-  lifecycle: CertificateLifecycle,
-  config: string,
-  id: string,
-  options: FetchOptions = {},
-): Promise<LifecycleResult> {
-  if (await lifecycle.records.get(config, id)) return readCertificate(lifecycle, config, id, options);
-  return lifecycle.flights.run(`fetch:${config}/${id}`, async () => {
-    if (await lifecycle.records.get(config, id)) return readCertificate(lifecycle, config, id, options);
-    return importFromScm(lifecycle, config, id, options);
+/** An id already stored is read as `certs/` reads it, so fetch may renew too. */
+export async function fetchCertificate(deps: RenewDeps, config: string, id: string, options: FetchOptions = {}): Promise<LifecycleResult> {
+  if (await deps.records.get(config, id)) return readWithAutoRenew(deps, config, id, options);
+  return deps.locks.flight(`fetch:${config}/${id}`, async () => {
+    if (await deps.records.get(config, id)) return readWithAutoRenew(deps, config, id, options);
+    return importFromScm(deps, await deps.configs.require(config), id, options);
   });
 }
 
-async function importFromScm(lifecycle: CertificateLifecycle, config: string, id: string, options: FetchOptions): Promise<LifecycleResult> {
-  const settings = await lifecycle.deps.loadConfig(config);
+async function importFromScm(deps: RenewDeps, settings: ConfigEntry, id: string, options: FetchOptions): Promise<LifecycleResult> {
+  const config = settings.name;
   const { scmId, customerUri } = parseCertUniqueId(id);
   if (customerUri !== settings.sectigo_cm_uri) {
     throw new UserError(`id: customer URI "${customerUri}" does not match config ${config}'s sectigo_cm_uri "${settings.sectigo_cm_uri}"`);
   }
   if (options.sectigo_private_key) readPrivateKey(options.sectigo_private_key);
-  const orders = await lifecycle.deps.ordersFor(config);
+  const orders = deps.scm.ordersFor(settings);
   const base = await baseRecord(orders, config, id, scmId, settings, options);
 
   // One attempt before anything is stored: an id SCM refuses leaves no trace.
-  const first = await collectUntilIssued(collectAttempt(orders, base), lifecycle.deps.classifyCollectError, { loopPeriodMs: 0, maxWaitMs: 0 });
+  const first = await collectUntilIssued(collectAttempt(orders, base), deps.scm.classifyCollectError, { loopPeriodMs: 0, maxWaitMs: 0 });
   if (first.kind === 'failed') throw new UserError(`SCM error ${first.fault.code}: ${first.fault.description}`);
   if (first.kind === 'pending') {
-    await lifecycle.records.save([withState(base, 'Applied')]);
-    const collected = await lifecycle.collect(config, id, lifecycle.timing(options));
-    const record = collected.domain || !collected.leaf_certificate
-      ? collected
-      : await lifecycle.records.update(config, id, (current) => ({ records: [withDomainFromLeaf(current)] }));
-    return { record, warnings: [`imported ${id} from SCM`, ...lifecycle.pendingWarnings(record, options)] };
+    await deps.records.save([withState(base, 'Applied')]);
+    const collected = await collectForRequest(deps, settings, id, options);
+    const record = collected.record.domain || !collected.record.leaf_certificate
+      ? collected.record
+      : await deps.records.update(config, id, (current) => ({ records: [withDomainFromLeaf(current)] }));
+    return { record, warnings: [`imported ${id} from SCM`, ...collected.warnings] };
   }
   const record = recordAfterCollect(base, first, true);
   if (currentStatus(record) !== 'Issued') {
@@ -69,8 +68,8 @@ async function importFromScm(lifecycle: CertificateLifecycle, config: string, id
     throw new UpstreamError(`SCM's certificate for ${id} could not be used: ${record.last_error?.description}`);
   }
   const imported = withDomainFromLeaf(record);
-  await lifecycle.records.save([imported]);
-  lifecycle.deps.logger.info({ config, cert_unique_id: id }, 'certificate imported from SCM');
+  await deps.records.save([imported]);
+  deps.logger.info({ config, cert_unique_id: id }, 'certificate imported from SCM');
   return { record: imported, warnings: [`imported ${id} from SCM`] };
 }
 
@@ -86,7 +85,7 @@ async function baseRecord(
   config: string,
   id: string,
   scmId: number,
-  settings: LifecycleConfig,
+  settings: ConfigEntry,
   options: FetchOptions,
 ): Promise<CertificateRecord> {
   const type = settings.sectigo_config_type;

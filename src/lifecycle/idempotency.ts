@@ -11,6 +11,7 @@
  *   again could buy a second certificate.
  */
 import { createHash } from 'node:crypto';
+import { layout } from '../storage/layout.js';
 import type { BatchOp, Storage } from '../storage/storage.js';
 import { ConflictError } from '../errors.js';
 
@@ -49,10 +50,6 @@ export function idempotencyKeyHash(key: string): string {
   return sha256(key);
 }
 
-function entryKey(config: string, keyHash: string): string {
-  return `idempotency/${config}/${keyHash}`;
-}
-
 function entry(hash: string, status: IdempotencyEntry['status'], certUniqueId?: string): IdempotencyEntry {
   return {
     payload_hash: hash,
@@ -67,7 +64,7 @@ export class IdempotencyLedger {
 
   /** The live entry for this key, or undefined (expired entries count as absent). */
   async find(config: string, keyHash: string, now = Date.now()): Promise<IdempotencyEntry | undefined> {
-    const found = await this.storage.get<IdempotencyEntry>(entryKey(config, keyHash));
+    const found = await this.storage.get<IdempotencyEntry>(layout.idempotency(config, keyHash));
     if (!found || Date.parse(found.expires_at) <= now) return undefined;
     return found;
   }
@@ -93,28 +90,28 @@ export class IdempotencyLedger {
 
   /** Goes into the same batch as the order's intent. */
   orderingOp(config: string, keyHash: string, hash: string): BatchOp {
-    return { type: 'put', key: entryKey(config, keyHash), value: entry(hash, 'ordering') };
+    return { type: 'put', key: layout.idempotency(config, keyHash), value: entry(hash, 'ordering') };
   }
 
   /** Goes into the same batch as the new record. */
   doneOp(config: string, keyHash: string, hash: string, certUniqueId: string): BatchOp {
-    return { type: 'put', key: entryKey(config, keyHash), value: entry(hash, 'done', certUniqueId) };
+    return { type: 'put', key: layout.idempotency(config, keyHash), value: entry(hash, 'done', certUniqueId) };
   }
 
   /** SCM never got the order (it refused, or recovery found none): the key may be retried. */
   releaseOp(config: string, keyHash: string): BatchOp {
-    return { type: 'del', key: entryKey(config, keyHash) };
+    return { type: 'del', key: layout.idempotency(config, keyHash) };
   }
 
   markUnknown(config: string, keyHash: string, hash: string): Promise<void> {
-    return this.storage.put(entryKey(config, keyHash), entry(hash, 'unknown'));
+    return this.storage.put(layout.idempotency(config, keyHash), entry(hash, 'unknown'));
   }
 
   /** Drops expired entries; run by the background collector. */
   async sweep(now = Date.now()): Promise<number> {
     let removed = 0;
-    for (const dir of await this.storage.list('idempotency/')) {
-      const prefix = `idempotency/${dir}`;
+    for (const dir of await this.storage.list(layout.idempotencyConfigs)) {
+      const prefix = layout.idempotencyEntries(dir.replace(/\/$/, ''));
       for (const name of await this.storage.list(prefix)) {
         const entry = await this.storage.get<IdempotencyEntry>(prefix + name);
         if (entry && Date.parse(entry.expires_at) <= now) {

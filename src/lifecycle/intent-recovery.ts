@@ -6,7 +6,7 @@
  * SCM has none → nothing was bought and the intent goes. SCM cannot be asked
  * → the intent stays for the next pass.
  */
-import type { CertificateLifecycle } from './lifecycle.js';
+import { orderSettlesAt, type Deps } from './services.js';
 import { orderMarker, recordFromIntent, type OrderIntent } from './order-intents.js';
 
 type Resolution = 'recovered' | 'no_order' | 'unresolved';
@@ -16,23 +16,25 @@ type Resolution = 'recovered' | 'no_order' | 'unresolved';
  * An order is only declared missing once its intent is the lifecycle's
  * `orderGraceMs` old: an SCM that timed out may still be placing it.
  */
-export async function resolveOrderIntents(lifecycle: CertificateLifecycle): Promise<number> {
+type RecoveryDeps = Deps<'configs' | 'records' | 'intents' | 'idempotency' | 'batch' | 'scm' | 'limits' | 'logger'>;
+
+export async function resolveOrderIntents(deps: RecoveryDeps): Promise<number> {
   let unresolved = 0;
-  for await (const intent of lifecycle.intents.unowned()) {
-    if ((await resolveIntent(lifecycle, intent)) === 'unresolved') unresolved++;
+  for await (const intent of deps.intents.unowned()) {
+    if ((await resolveIntent(deps, intent)) === 'unresolved') unresolved++;
   }
   if (unresolved > 0) {
-    lifecycle.deps.logger.warn({ unresolved_order_intents: unresolved }, 'interrupted enrolls not yet resolved with SCM; retrying next pass');
+    deps.logger.warn({ unresolved_order_intents: unresolved }, 'interrupted enrolls not yet resolved with SCM; retrying next pass');
   }
   return unresolved;
 }
 
-async function resolveIntent(lifecycle: CertificateLifecycle, intent: OrderIntent): Promise<Resolution> {
-  const { logger, storage } = lifecycle.deps;
+async function resolveIntent(deps: RecoveryDeps, intent: OrderIntent): Promise<Resolution> {
+  const { logger } = deps;
   const context = { config: intent.config_name, order_intent: intent.id, created_at: intent.created_at };
   let placed;
   try {
-    const orders = await lifecycle.deps.ordersFor(intent.config_name);
+    const orders = deps.scm.ordersFor(await deps.configs.require(intent.config_name));
     const marker = orderMarker(intent.id);
     placed = await orders.findOrder(intent.certificate_type, {
       accept: (order) => order.comments?.includes(marker) === true,
@@ -46,16 +48,16 @@ async function resolveIntent(lifecycle: CertificateLifecycle, intent: OrderInten
   }
 
   if (!placed) {
-    if (Date.now() < lifecycle.orderSettlesAt(intent.created_at)) return 'unresolved';
-    await storage.batch(lifecycle.intents.noOrderOps(intent, lifecycle.idempotency));
+    if (Date.now() < orderSettlesAt(deps.limits, intent.created_at)) return 'unresolved';
+    await deps.batch(deps.intents.noOrderOps(intent, deps.idempotency));
     logger.warn(context, 'SCM has no order for an interrupted enroll; nothing was bought, its intent is dropped');
     return 'no_order';
   }
 
   const record = recordFromIntent(intent, placed, true);
   // Someone imported the order meanwhile (fetch): theirs stays.
-  const existing = await lifecycle.records.get(intent.config_name, record.cert_unique_id);
-  await lifecycle.records.save(existing ? [] : [record], lifecycle.intents.storedOps(intent, lifecycle.idempotency, record.cert_unique_id));
+  const existing = await deps.records.get(intent.config_name, record.cert_unique_id);
+  await deps.records.save(existing ? [] : [record], deps.intents.storedOps(intent, deps.idempotency, record.cert_unique_id));
   logger.warn({ ...context, cert_unique_id: record.cert_unique_id }, 'recovered the SCM order of an interrupted enroll');
   return 'recovered';
 }

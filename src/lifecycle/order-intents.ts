@@ -8,10 +8,11 @@
  * by the marker the enroll put into the order's `comments`.
  */
 import { randomBytes } from 'node:crypto';
+import { layout } from '../storage/layout.js';
 import type { BatchOp, Storage } from '../storage/storage.js';
 import type { IdempotencyLedger } from './idempotency.js';
 import { certUniqueId, unissuedOrderFields, withState, type CertificateRecord, type CertificateType } from './record.js';
-import type { PlacedOrder } from './scm-orders.js';
+import type { PlacedOrder } from './placed-order.js';
 
 /** In SCM's `comments` of every order scmpki places: `scmpki-order:<intent id>`. */
 export const ORDER_MARKER_PREFIX = 'scmpki-order:';
@@ -57,10 +58,6 @@ export function commentsWithMarker(comments: string | undefined, intentId: strin
   const own = (comments ?? '').trimEnd();
   if (own === '') return marker;
   return `${own.slice(0, MAX_COMMENTS - marker.length - 1)} ${marker}`;
-}
-
-function intentKey(config: string, id: string): string {
-  return `intent/${config}/${id}`;
 }
 
 /**
@@ -111,7 +108,7 @@ export class OrderIntentStore {
   }
 
   putOp(intent: OrderIntent): BatchOp {
-    return { type: 'put', key: intentKey(intent.config_name, intent.id), value: intent };
+    return { type: 'put', key: layout.intent(intent.config_name, intent.id), value: intent };
   }
 
   /** With the record SCM's order became: the intent goes, its idempotency key points at the record. */
@@ -128,8 +125,8 @@ export class OrderIntentStore {
 
   /** Intents no request in this process owns: left by a crash, or by a request that gave up. */
   async *unowned(): AsyncGenerator<OrderIntent> {
-    for (const dir of await this.storage.list('intent/')) {
-      const prefix = `intent/${dir}`;
+    for (const dir of await this.storage.list(layout.intentConfigs)) {
+      const prefix = layout.intents(dir.replace(/\/$/, ''));
       for (const name of await this.storage.list(prefix)) {
         if (this.owned.has(name)) continue;
         const intent = await this.storage.get<OrderIntent>(prefix + name);
@@ -139,6 +136,6 @@ export class OrderIntentStore {
   }
 
   private deleteOp(intent: OrderIntent): BatchOp {
-    return { type: 'del', key: intentKey(intent.config_name, intent.id) };
+    return { type: 'del', key: layout.intent(intent.config_name, intent.id) };
   }
 }

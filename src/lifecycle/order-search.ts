@@ -8,7 +8,7 @@
  * so one filtered list suffices.
  */
 import type { ScmClient } from '../scm/index.js';
-import type { PlacedOrder } from './scm-orders.js';
+import type { PlacedOrder } from './placed-order.js';
 
 /** What a search knows of a candidate order. */
 export interface CandidateOrder {

@@ -7,32 +7,32 @@
  */
 import { ScmError } from '../scm/errors.js';
 import { scmRefusal } from './scm-refusal.js';
-import type { CertificateLifecycle } from './lifecycle.js';
+import type { Deps } from './services.js';
 import type { CertificateRecord, PendingKey } from './record.js';
 
 export type PendingKeyField = 'pending_replacement' | 'pending_renewal';
 
 export async function callScmWithPendingKey<T>(
-  lifecycle: CertificateLifecycle,
+  deps: Deps<'records' | 'logger'>,
   record: CertificateRecord,
   field: PendingKeyField,
   pending: PendingKey,
   call: () => Promise<T>,
 ): Promise<T> {
   const { config_name: config, cert_unique_id: id } = record;
-  await lifecycle.records.update(config, id, (current) => ({ records: [{ ...current, [field]: pending }] }));
+  await deps.records.update(config, id, (current) => ({ records: [{ ...current, [field]: pending }] }));
   try {
     return await call();
   } catch (error) {
     const refusal = scmRefusal(error);
     if (!refusal) {
-      lifecycle.deps.logger.warn(
+      deps.logger.warn(
         { config, cert_unique_id: id, err: error instanceof ScmError ? error.message : error },
         `SCM's answer is unknown; the new key is kept as ${field} for the retry`,
       );
       throw error;
     }
-    await lifecycle.records.update(config, id, (current) => {
+    await deps.records.update(config, id, (current) => {
       // A later attempt stored its own key meanwhile: that one is not ours to drop.
       if (current[field]?.requested_at !== pending.requested_at) return undefined;
       const { [field]: _dropped, ...rest } = current;

@@ -4,23 +4,11 @@
  * validity are checked against it before anything is sent to SCM — the same
  * promise the plugin makes, and cheaper than an SCM -36 after key generation.
  */
-import type { Storage } from '../storage/storage.js';
 import { UserError } from '../errors.js';
 import { describeKeySpec, parseKeySpec, type KeySpec } from '../pki/index.js';
 import type { EnrollRequest } from './enroll-request.js';
+import type { ProfileStore } from './profile-store.js';
 import type { CertificateType } from './record.js';
-
-/** One element of SCM's `/types` array, stored as-is. */
-export interface StoredProfile {
-  id: number;
-  name?: string;
-  terms?: number[];
-  keyTypes?: Record<string, string[]>;
-}
-
-export function profileKey(config: string, typeId: number | string): string {
-  return `profile/${config}/${typeId}`;
-}
 
 function sameKey(spec: KeySpec, algorithm: string, size: string): boolean {
   try {
@@ -32,7 +20,7 @@ function sameKey(spec: KeySpec, algorithm: string, size: string): boolean {
 }
 
 export async function checkAgainstProfile(
-  storage: Storage,
+  profiles: Pick<ProfileStore, 'get'>,
   config: string,
   type: CertificateType,
   req: EnrollRequest,
@@ -42,7 +30,7 @@ export async function checkAgainstProfile(
   const validityField = type === 'ssl_cert' ? 'sectigo_ssl_cert_validity' : 'sectigo_client_cert_validity';
   const typeId = req[typeField];
   if (typeId === undefined) return;
-  const profile = await storage.get<StoredProfile>(profileKey(config, typeId));
+  const profile = await profiles.get(config, typeId);
   if (!profile) return;
   const validity = req[validityField];
   if (profile.terms && profile.terms.length > 0 && validity !== undefined && !profile.terms.map(Number).includes(validity)) {

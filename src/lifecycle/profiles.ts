@@ -1,12 +1,12 @@
 /**
- * Certificate profiles (plugin §1.9): a copy of one SCM `types` entry per
- * profile id, under `profile/<config>/<type_id>`, stored as SCM sent it
- * (camelCase). Enroll checks key and term against it (profile-check.ts).
+ * Downloading certificate profiles (plugin §1.9) from SCM into the profile
+ * store (profile-store.ts); enroll checks key and term against them
+ * (profile-check.ts).
  */
 import { NotFoundError, UserError } from '../errors.js';
-import { profileKey, type StoredProfile } from './profile-check.js';
+import type { StoredProfile } from './profile-store.js';
 import { refusalsAsUserErrors } from './scm-refusal.js';
-import type { CertificateLifecycle } from './lifecycle.js';
+import type { Deps } from './services.js';
 
 export function parseProfileId(typeId: string): number {
   if (!/^\d{1,9}$/.test(typeId) || Number(typeId) < 1) {
@@ -17,13 +17,14 @@ export function parseProfileId(typeId: string): number {
 
 /** Downloads the profile list from SCM and stores the entry with this id. */
 export async function downloadProfile(
-  lifecycle: CertificateLifecycle,
-  config: string,
+  deps: Deps<'configs' | 'profiles' | 'scm'>,
+  configName: string,
   typeId: number,
   orgId?: number,
 ): Promise<StoredProfile> {
-  const { sectigo_config_type: type } = await lifecycle.deps.loadConfig(config);
-  const orders = await lifecycle.deps.ordersFor(config);
+  const config = await deps.configs.require(configName);
+  const type = config.sectigo_config_type;
+  const orders = deps.scm.ordersFor(config);
   const profiles = await refusalsAsUserErrors(() => orders.profiles(type, orgId));
   const profile = profiles.find((p) => p.id === typeId);
   if (!profile) {
@@ -31,21 +32,7 @@ export async function downloadProfile(
     const known = profiles.map((p) => p.id).join(', ') || 'none';
     throw new NotFoundError(`type_id: SCM has no ${type} profile ${typeId}${scope} (it has: ${known})`);
   }
-  await lifecycle.deps.storage.put(profileKey(config, typeId), profile);
+  await deps.profiles.put(configName, profile);
   return profile;
 }
 
-export async function readProfile(lifecycle: CertificateLifecycle, config: string, typeId: number): Promise<StoredProfile> {
-  const profile = await lifecycle.deps.storage.get<StoredProfile>(profileKey(config, typeId));
-  if (!profile) throw new NotFoundError();
-  return profile;
-}
-
-export function listProfiles(lifecycle: CertificateLifecycle, config: string): Promise<string[]> {
-  return lifecycle.deps.storage.list(`profile/${config}/`);
-}
-
-export async function deleteProfile(lifecycle: CertificateLifecycle, config: string, typeId: number): Promise<void> {
-  await readProfile(lifecycle, config, typeId);
-  await lifecycle.deps.storage.delete(profileKey(config, typeId));
-}

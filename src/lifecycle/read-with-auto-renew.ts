@@ -5,28 +5,34 @@
  * auto-renew on or off and change the window, as the plugin's reads do.
  */
 import { daysLeft, isDueForRenewal, shouldCollectOnRead } from './record.js';
-import { renewCertificate } from './renew.js';
-import type { CertificateLifecycle, CollectRequest, LifecycleResult } from './lifecycle.js';
+import { renewCertificate, type RenewDeps } from './renew.js';
+import { collectForRequest, type CollectRequest } from './collect-record.js';
+import type { LifecycleResult } from './services.js';
 
 export interface ReadOptions extends CollectRequest {
   sectigo_auto_renew?: boolean;
   sectigo_expiry_window?: number;
 }
 
-export async function readCertificate(
-  lifecycle: CertificateLifecycle,
+/**
+ * A read that may buy a certificate: when the newest record is due, SCM is
+ * asked to renew it. Callers that only look use `records.require` instead.
+ */
+export async function readWithAutoRenew(
+  deps: RenewDeps,
   config: string,
   id: string,
   options: ReadOptions = {},
 ): Promise<LifecycleResult> {
-  const { record: newest, hops } = await lifecycle.records.newest(config, id);
+  const { record: newest, hops } = await deps.records.newest(config, id);
   const warnings: string[] = [];
   if (hops > 0) warnings.push(`certificate ${id} was renewed; returning the newest certificate of its chain, ${newest.cert_unique_id}`);
 
   let record = newest;
   if (shouldCollectOnRead(record)) {
-    record = await lifecycle.collect(config, record.cert_unique_id, lifecycle.timing(options));
-    warnings.push(...lifecycle.pendingWarnings(record, options));
+    const collected = await collectForRequest(deps, await deps.configs.require(config), record.cert_unique_id, options);
+    record = collected.record;
+    warnings.push(...collected.warnings);
   }
 
   const policy = {
@@ -34,7 +40,7 @@ export async function readCertificate(
     expiryWindowDays: options.sectigo_expiry_window ?? record.expiry_window,
   };
   if (isDueForRenewal(record, policy)) {
-    const renewed = await renewCertificate(lifecycle, config, record.cert_unique_id, options);
+    const renewed = await renewCertificate(deps, config, record.cert_unique_id, options);
     return { record: renewed.record, warnings: [...warnings, ...renewed.warnings] };
   }
   const left = daysLeft(record);

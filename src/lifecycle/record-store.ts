@@ -4,9 +4,10 @@
  * the new one) goes through `save`, which writes them in one batch: a crash
  * never leaves a `Renewed` record pointing at nothing.
  */
+import { layout } from '../storage/layout.js';
 import type { BatchOp, Storage } from '../storage/storage.js';
 import { NotFoundError } from '../errors.js';
-import { KeyedMutex } from './keyed-mutex.js';
+import type { Locks } from './locks.js';
 import type { CertificateRecord } from './record.js';
 
 export interface RecordRef {
@@ -17,10 +18,6 @@ export interface RecordRef {
 /** Renew chains are short; this only stops a corrupted loop of links. */
 const MAX_RENEW_HOPS = 64;
 
-export function recordKey(config: string, id: string): string {
-  return `cert/${config}/${id}`;
-}
-
 /** What `update` writes: the changed record(s) and any related operations, in one batch. */
 export interface RecordChange {
   records: CertificateRecord[];
@@ -28,12 +25,13 @@ export interface RecordChange {
 }
 
 export class RecordStore {
-  private readonly mutex = new KeyedMutex();
-
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    private readonly locks: Locks,
+  ) {}
 
   get(config: string, id: string): Promise<CertificateRecord | undefined> {
-    return this.storage.get<CertificateRecord>(recordKey(config, id));
+    return this.storage.get<CertificateRecord>(layout.record(config, id));
   }
 
   async require(config: string, id: string): Promise<CertificateRecord> {
@@ -44,13 +42,13 @@ export class RecordStore {
 
   /** Writes the records (and any extra operations) atomically. */
   save(records: CertificateRecord[], extra: BatchOp[] = []): Promise<void> {
-    const ops: BatchOp[] = records.map((r) => ({ type: 'put', key: recordKey(r.config_name, r.cert_unique_id), value: r }));
+    const ops: BatchOp[] = records.map((r) => ({ type: 'put', key: layout.record(r.config_name, r.cert_unique_id), value: r }));
     return this.storage.batch([...ops, ...extra]);
   }
 
   /**
    * Read-modify-write of one record, serialised with every other `update` of
-   * it in this process. `change` sees the stored record as it is now and
+   * it (the lifecycle's exclusive lock). `change` sees the stored record as it is now and
    * returns what to write (the record itself first), or undefined to leave it.
    * Resolves to the record as stored afterwards.
    */
@@ -59,7 +57,7 @@ export class RecordStore {
     id: string,
     change: (current: CertificateRecord) => RecordChange | undefined | Promise<RecordChange | undefined>,
   ): Promise<CertificateRecord> {
-    return this.mutex.run(recordKey(config, id), async () => {
+    return this.locks.exclusive(`record:${config}/${id}`, async () => {
       const current = await this.require(config, id);
       const result = await change(current);
       if (!result) return current;
@@ -69,16 +67,16 @@ export class RecordStore {
   }
 
   delete(config: string, id: string): Promise<void> {
-    return this.storage.delete(recordKey(config, id));
+    return this.storage.delete(layout.record(config, id));
   }
 
   list(config: string): Promise<string[]> {
-    return this.storage.list(`cert/${config}/`);
+    return this.storage.list(layout.records(config));
   }
 
   /** Every record of every config, for the background collector and renewer. */
   async *scan(): AsyncGenerator<CertificateRecord> {
-    for (const dir of await this.storage.list('cert/')) {
+    for (const dir of await this.storage.list(layout.recordConfigs)) {
       const config = dir.replace(/\/$/, '');
       for (const id of await this.list(config)) {
         const record = await this.get(config, id);

@@ -22,8 +22,10 @@ import { freshKeyForCsr } from './key-material.js';
 import { callScmWithPendingKey } from './pending-key.js';
 import { refusalsAsUserErrors } from './scm-refusal.js';
 import { certUniqueId, unissuedOrderFields, withState, type CertificateRecord, type PendingKey } from './record.js';
-import type { CertificateLifecycle, CollectRequest, LifecycleResult } from './lifecycle.js';
-import type { PlacedOrder, ScmOrders } from './scm-orders.js';
+import { collectForRequest, pendingWarnings, type CollectRequest } from './collect-record.js';
+import { orderSettlesAt, type Deps, type LifecycleResult } from './services.js';
+import type { PlacedOrder } from './placed-order.js';
+import type { ScmOrders } from './scm-orders.js';
 
 export interface RenewOptions extends CollectRequest {
   /** Send a fresh CSR with a new key of the same kind (SSL only). */
@@ -34,40 +36,33 @@ export function renewFlightKey(config: string, id: string): string {
   return `renew:${config}/${id}`;
 }
 
-export async function renewCertificate(
-  lifecycle: CertificateLifecycle,
-  config: string,
-  id: string,
-  options: RenewOptions = {},
-): Promise<LifecycleResult> {
-  const result = await lifecycle.flights.run(renewFlightKey(config, id), () => renewOnce(lifecycle, config, id, options));
-  return { record: result.record, warnings: [...result.warnings, ...lifecycle.pendingWarnings(result.record, options)] };
+export type RenewDeps = Deps<'configs' | 'records' | 'locks' | 'scm' | 'limits' | 'logger'>;
+
+export async function renewCertificate(deps: RenewDeps, config: string, id: string, options: RenewOptions = {}): Promise<LifecycleResult> {
+  const result = await deps.locks.flight(renewFlightKey(config, id), () => renewOnce(deps, config, id, options));
+  return { record: result.record, warnings: [...result.warnings, ...pendingWarnings(deps.limits, result.record, options)] };
 }
 
-async function renewOnce(
-  lifecycle: CertificateLifecycle,
-  config: string,
-  id: string,
-  options: RenewOptions,
-): Promise<LifecycleResult> {
-  const old = await lifecycle.records.require(config, id);
+async function renewOnce(deps: RenewDeps, configName: string, id: string, options: RenewOptions): Promise<LifecycleResult> {
+  const old = await deps.records.require(configName, id);
   // A caller that arrives just after another renewal finished must not renew again.
   if (old.renewed_to) {
-    const { record } = await lifecycle.records.newest(config, id);
+    const { record } = await deps.records.newest(configName, id);
     return { record, warnings: [`certificate ${id} was already renewed as ${record.cert_unique_id}`] };
   }
   if (options.newKey && old.certificate_type === 'client_cert') {
     throw new UserError('sectigo_renew_new_key: SCM renews client certificates with their original request; use replace for a new key');
   }
-  const { sectigo_cm_uri: uri } = await lifecycle.deps.loadConfig(config);
-  const orders = await lifecycle.deps.ordersFor(config);
+  const config = await deps.configs.require(configName);
+  const uri = config.sectigo_cm_uri;
+  const orders = deps.scm.ordersFor(config);
 
   const stored = old.pending_renewal;
-  const earlier = stored && (await refusalsAsUserErrors(() => earlierRenewal(lifecycle, orders, old, stored, uri)));
+  const earlier = stored && (await refusalsAsUserErrors(() => earlierRenewal(deps, orders, old, stored, uri)));
   const pending = earlier && stored ? stored : await renewalKey(old, options.newKey === true);
   const placed =
     earlier ||
-    (await callScmWithPendingKey(lifecycle, old, 'pending_renewal', pending, () =>
+    (await callScmWithPendingKey(deps, old, 'pending_renewal', pending, () =>
       orders.renew(old, pending.csr === old.csr ? undefined : pending.csr),
     ));
 
@@ -90,12 +85,12 @@ async function renewOnce(
     'Applied',
     earlier ? { description: `recovered after an interrupted renewal of ${id}` } : undefined,
   );
-  await lifecycle.records.update(config, id, (current) => ({
+  await deps.records.update(configName, id, (current) => ({
     records: [withState({ ...current, renewed_to: newId, pending_renewal: undefined }, 'Renewed'), renewed],
   }));
-  lifecycle.deps.logger.info({ config, cert_unique_id: id, renewed_to: newId, recovered: Boolean(earlier) }, 'certificate renewed at SCM');
+  deps.logger.info({ config: configName, cert_unique_id: id, renewed_to: newId, recovered: Boolean(earlier) }, 'certificate renewed at SCM');
 
-  const collected = await lifecycle.collect(config, newId, lifecycle.timing(options));
+  const { record: collected } = await collectForRequest(deps, config, newId, options);
   return { record: collected, warnings: [`certificate ${id} was renewed; the new certificate is ${newId}`] };
 }
 
@@ -117,7 +112,7 @@ async function renewalKey(old: CertificateRecord, newKey: boolean): Promise<Pend
  * be told: ordering then could buy the certificate twice.
  */
 async function earlierRenewal(
-  lifecycle: CertificateLifecycle,
+  deps: Deps<'records' | 'limits'>,
   orders: ScmOrders,
   old: CertificateRecord,
   pending: PendingKey,
@@ -133,7 +128,7 @@ async function earlierRenewal(
       commonName: commonNameOf(old),
       email: old.domain,
       since,
-      accept: async (order) => order.scmId > oldScmId && !(await lifecycle.records.get(config, certUniqueId(order.scmId, uri))),
+      accept: async (order) => order.scmId > oldScmId && !(await deps.records.get(config, certUniqueId(order.scmId, uri))),
     });
     if (found) return found;
     if (renewedAtScm) {
@@ -143,7 +138,7 @@ async function earlierRenewal(
       );
     }
   }
-  const settlesAt = lifecycle.orderSettlesAt(pending.requested_at);
+  const settlesAt = orderSettlesAt(deps.limits, pending.requested_at);
   if (Date.now() < settlesAt) {
     throw new ConflictError(
       `an earlier renewal of ${id} (${pending.requested_at}) has no answer from SCM yet; retry after ${new Date(settlesAt).toISOString()}`,

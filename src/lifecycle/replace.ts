@@ -11,13 +11,14 @@
  */
 import { UserError } from '../errors.js';
 import { splitSubjectAltNames } from '../pki/index.js';
-import { KeyedMutex } from './keyed-mutex.js';
 import { checkAgainstProfile } from './profile-check.js';
 import { replacementKey, type ReplacementKeyRequest } from './replacement-key.js';
 import { callScmWithPendingKey } from './pending-key.js';
 import { withState, type CertificateRecord, type PendingKey } from './record.js';
+import type { ConfigEntry } from './config-store.js';
 import type { EnrollRequest } from './enroll-request.js';
-import type { CertificateLifecycle, CollectRequest, LifecycleResult } from './lifecycle.js';
+import { collectForRequest, type CollectRequest } from './collect-record.js';
+import type { Deps, LifecycleResult } from './services.js';
 
 /** SCM requires a reason (1..512 characters); the plugin's replace JSON may omit it. */
 export const DEFAULT_REPLACE_REASON = 'Replaced through scmpki';
@@ -31,34 +32,29 @@ export interface ReplaceOptions extends ReplacementKeyRequest, CollectRequest {
   sectigo_client_cert_revoke_on_replace?: boolean;
 }
 
-/** Two replaces of one record must not interleave their three writes. */
-const replaceMutex = new KeyedMutex();
+type ReplaceDeps = Deps<'configs' | 'records' | 'profiles' | 'locks' | 'scm' | 'limits' | 'logger'>;
 
-export async function replaceCertificate(
-  lifecycle: CertificateLifecycle,
-  config: string,
-  id: string,
-  options: ReplaceOptions = {},
-): Promise<LifecycleResult> {
-  await replaceMutex.run(`${config}/${id}`, () => requestReplacement(lifecycle, config, id, options));
-  const record = await lifecycle.collect(config, id, lifecycle.timing(options));
-  return { record, warnings: lifecycle.pendingWarnings(record, options) };
+export async function replaceCertificate(deps: ReplaceDeps, configName: string, id: string, options: ReplaceOptions = {}): Promise<LifecycleResult> {
+  const config = await deps.configs.require(configName);
+  // Two replaces of one record must not interleave their three writes.
+  await deps.locks.exclusive(`replace:${configName}/${id}`, () => requestReplacement(deps, config, id, options));
+  return collectForRequest(deps, config, id, options);
 }
 
-async function requestReplacement(lifecycle: CertificateLifecycle, config: string, id: string, options: ReplaceOptions): Promise<void> {
-  const record = await lifecycle.records.require(config, id);
+async function requestReplacement(deps: ReplaceDeps, config: ConfigEntry, id: string, options: ReplaceOptions): Promise<void> {
+  const record = await deps.records.require(config.name, id);
   const type = record.certificate_type;
   if (type === 'client_cert' && (options.sectigo_ssl_cert_common_name || options.sectigo_ssl_cert_subject_alt_names)) {
     throw new UserError('sectigo_ssl_cert_common_name, sectigo_ssl_cert_subject_alt_names: only for ssl_cert records');
   }
   const key = await replacementKey(record, options);
-  await checkAgainstProfile(lifecycle.deps.storage, config, type, profileRequest(options), key.keySpec);
+  await checkAgainstProfile(deps.profiles, config.name, type, profileRequest(options), key.keySpec);
 
   const pending: PendingKey = { csr: key.csr, private_key: key.privateKey, requested_at: new Date().toISOString() };
-  const orders = await lifecycle.deps.ordersFor(config);
+  const orders = deps.scm.ordersFor(config);
   const sans = splitSubjectAltNames(options.sectigo_ssl_cert_subject_alt_names);
   // SCM may replace and the answer still be lost: the new key stays stored for a retry to reuse.
-  await callScmWithPendingKey(lifecycle, record, 'pending_replacement', pending, () =>
+  await callScmWithPendingKey(deps, record, 'pending_replacement', pending, () =>
     orders.replace(record, {
       csr: key.csr,
       reason: options.sectigo_replace_reason?.trim() || DEFAULT_REPLACE_REASON,
@@ -67,8 +63,8 @@ async function requestReplacement(lifecycle: CertificateLifecycle, config: strin
       revoke: type === 'client_cert' ? options.sectigo_client_cert_revoke_on_replace : undefined,
     }),
   );
-  await lifecycle.records.update(config, id, (current) => ({ records: [{ ...withState(current, 'Replaced'), last_error: null }] }));
-  lifecycle.deps.logger.info({ config, cert_unique_id: id }, 'certificate replace requested at SCM');
+  await deps.records.update(config.name, id, (current) => ({ records: [{ ...withState(current, 'Replaced'), last_error: null }] }));
+  deps.logger.info({ config: config.name, cert_unique_id: id }, 'certificate replace requested at SCM');
 }
 
 /** checkAgainstProfile reads the profile id from the enroll field names; a replace carries no validity. */

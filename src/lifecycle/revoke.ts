@@ -6,7 +6,7 @@ import { ScmError } from '../scm/errors.js';
 import type { RevocationReasonCode } from '../scm/index.js';
 import { scmRefusal } from './scm-refusal.js';
 import { currentStatus, withState } from './record.js';
-import type { CertificateLifecycle, LifecycleResult } from './lifecycle.js';
+import type { Deps, LifecycleResult } from './services.js';
 
 /**
  * SCM requires a non-empty reason for SSL revocations (1..512 characters), and
@@ -23,8 +23,8 @@ export interface RevokeOptions {
 }
 
 export async function revokeCertificate(
-  lifecycle: CertificateLifecycle,
-  config: string,
+  deps: Deps<'configs' | 'records' | 'scm' | 'logger'>,
+  configName: string,
   id: string,
   options: RevokeOptions = {},
 ): Promise<LifecycleResult> {
@@ -32,9 +32,10 @@ export async function revokeCertificate(
     reason: options.reason?.trim() || DEFAULT_REVOKE_REASON,
     ...(options.reasonCode !== undefined && { reasonCode: options.reasonCode }),
   };
+  const config = await deps.configs.require(configName);
+  const orders = deps.scm.ordersFor(config);
   let refusal: Error | undefined;
-  const record = await lifecycle.records.update(config, id, async (current) => {
-    const orders = await lifecycle.deps.ordersFor(config);
+  const record = await deps.records.update(configName, id, async (current) => {
     try {
       await orders.revoke(current, request);
     } catch (error) {
@@ -47,6 +48,6 @@ export async function revokeCertificate(
     return { records: [withState(current, 'Revoked')] };
   });
   if (refusal) throw refusal;
-  lifecycle.deps.logger.info({ config, cert_unique_id: id, reason_code: request.reasonCode ?? 0 }, 'certificate revoked at SCM');
+  deps.logger.info({ config: configName, cert_unique_id: id, reason_code: request.reasonCode ?? 0 }, 'certificate revoked at SCM');
   return { record, warnings: [] };
 }

@@ -1,10 +1,10 @@
 /**
  * One ScmClient per config entry, built on first use and reused (keep-alive
  * sockets, cached OAuth2 token), all sharing the server's ONE SCM limiter so
- * the concurrency cap is global. Each use re-reads the entry and compares its
- * connection fields with the ones the client was built from, so a config
- * write takes effect on the next call without the configs path having to
- * know about this cache.
+ * the concurrency cap is global. Each use is given the entry the request
+ * read and compares its connection fields with the ones the client was built
+ * from, so a config write takes effect on the next call without the configs
+ * path having to know about this cache.
  */
 import { createHash } from 'node:crypto';
 import { ScmClient, type ScmAuth, type ScmLimiter } from '../scm/index.js';
@@ -73,13 +73,10 @@ export class ScmClientCache {
   /** Replaced after a config write; closed with the cache (config writes are rare). */
   private readonly retired: ScmClient[] = [];
 
-  constructor(
-    private readonly loadConfig: (name: string) => Promise<ScmConnectionConfig>,
-    private readonly limiter: ScmLimiter,
-  ) {}
+  constructor(private readonly limiter: ScmLimiter) {}
 
-  async get(name: string): Promise<ScmClient> {
-    const config = await this.loadConfig(name);
+  get(config: ScmConnectionConfig & { name: string }): ScmClient {
+    const { name } = config;
     const current = fingerprint(config);
     const cached = this.clients.get(name);
     if (cached?.fingerprint === current) return cached.client;

@@ -6,14 +6,8 @@ import { UpstreamError } from '../errors.js';
 import { parseCollectFormat } from '../pki/index.js';
 import type { CertProfile, RevokeRequest, ScmClient, SmimeEnrollRequest, SslDetails, SslEnrollRequest } from '../scm/index.js';
 import { findSmimeOrder, findSslOrder, type OrderSearch } from './order-search.js';
+import type { PlacedOrder } from './placed-order.js';
 import type { CertificateRecord, CertificateType } from './record.js';
-
-export interface PlacedOrder {
-  /** sslId (SSL) or orderNumber (client). */
-  scmId: number;
-  renewId?: string;
-  backendCertId?: string;
-}
 
 /** What identifies an order at SCM. */
 export type OrderRef = Pick<CertificateRecord, 'certificate_type' | 'ssl_id' | 'order_number' | 'backend_cert_id' | 'ssl_format'>;

@@ -19,8 +19,12 @@ import {
   type CertificateRecord,
   type StateEntry,
 } from './record.js';
-import type { CertificateLifecycle, CollectRequest, LifecycleResult } from './lifecycle.js';
+import { collectForRequest, type CollectRequest } from './collect-record.js';
+import type { ConfigEntry } from './config-store.js';
+import type { Deps, LifecycleResult, ScmAccess } from './services.js';
 import type { ScmOrders } from './scm-orders.js';
+
+export type SyncDeps = Deps<'configs' | 'records' | 'locks' | 'scm' | 'limits' | 'logger'>;
 
 export type SyncChange = 'unchanged' | 'reissued' | 'revoked' | 'key_mismatch';
 
@@ -44,7 +48,7 @@ function sameSerial(a: string | undefined, b: string): boolean {
   return a !== undefined && plain(a) === plain(b);
 }
 
-async function collectView(orders: ScmOrders, record: CertificateRecord, lifecycle: CertificateLifecycle): Promise<ScmView> {
+async function collectView(orders: ScmOrders, record: CertificateRecord, classify: ScmAccess['classifyCollectError']): Promise<ScmView> {
   try {
     return { kind: 'issued', status: 'Issued', body: await orders.collect(record) };
   } catch (error) {
@@ -53,14 +57,14 @@ async function collectView(orders: ScmOrders, record: CertificateRecord, lifecyc
     }
     // "Not ready" from a reachable SCM: a re-issue (replace in the web UI) is under way.
     const answered = error instanceof ScmError && !error.transport && error.httpStatus < 500 && error.httpStatus !== 429;
-    if (answered && lifecycle.deps.classifyCollectError(error) === 'pending') return { kind: 'unsettled', status: error.description };
+    if (answered && classify(error) === 'pending') return { kind: 'unsettled', status: error.description };
     throw scmRefusal(error) ?? error;
   }
 }
 
-async function askScm(lifecycle: CertificateLifecycle, record: CertificateRecord): Promise<ScmView> {
-  const orders = await lifecycle.deps.ordersFor(record.config_name);
-  if (record.certificate_type === 'client_cert') return collectView(orders, record, lifecycle);
+async function askScm(scm: ScmAccess, config: ConfigEntry, record: CertificateRecord): Promise<ScmView> {
+  const orders = scm.ordersFor(config);
+  if (record.certificate_type === 'client_cert') return collectView(orders, record, scm.classifyCollectError);
   let details;
   try {
     details = await orders.sslDetails(record.ssl_id as number);
@@ -74,7 +78,7 @@ async function askScm(lifecycle: CertificateLifecycle, record: CertificateRecord
   }
   if (details.status !== 'Issued' && details.status !== 'Expired') return { kind: 'unsettled', status: details.status };
   if (sameSerial(details.serialNumber, record.serial_number)) return { kind: 'issued', status: details.status };
-  const view = await collectView(orders, record, lifecycle);
+  const view = await collectView(orders, record, scm.classifyCollectError);
   return view.kind === 'issued' ? { ...view, status: details.status } : view;
 }
 
@@ -135,20 +139,20 @@ function reconcile(current: CertificateRecord, view: ScmView, now: Date): SyncOu
  * of a record share one SCM round trip. Every answer SCM gave is stamped
  * (`last_synced_at`) — that stamp is the only write when nothing changed.
  */
-export function syncIssued(lifecycle: CertificateLifecycle, record: CertificateRecord): Promise<SyncOutcome> {
-  const { config_name: config, cert_unique_id: id } = record;
-  return lifecycle.flights.run(`sync:${config}/${id}`, async () => {
-    const view = await askScm(lifecycle, record);
+export function syncIssued(deps: SyncDeps, config: ConfigEntry, record: CertificateRecord): Promise<SyncOutcome> {
+  const id = record.cert_unique_id;
+  return deps.locks.flight(`sync:${config.name}/${id}`, async () => {
+    const view = await askScm(deps.scm, config, record);
     const now = new Date();
     let outcome: SyncOutcome | undefined;
-    const stored = await lifecycle.records.update(config, id, (current) => {
+    const stored = await deps.records.update(config.name, id, (current) => {
       // Revoked, renewed or replaced meanwhile: that newer news wins over this sync.
       if (current.state.length !== record.state.length) return undefined;
       outcome = reconcile(current, view, now);
       return view.kind === 'unsettled' ? undefined : { records: [{ ...outcome.record, last_synced_at: now.toISOString() }] };
     });
     if (outcome && outcome.change !== 'unchanged') {
-      lifecycle.deps.logger.info({ config, cert_unique_id: id, change: outcome.change }, 'certificate synced with SCM');
+      deps.logger.info({ config: config.name, cert_unique_id: id, change: outcome.change }, 'certificate synced with SCM');
     }
     return { change: outcome?.change ?? 'unchanged', record: stored, warnings: outcome?.warnings ?? [] };
   });
@@ -167,25 +171,17 @@ export function isDueForSync(record: CertificateRecord, intervalMs: number, now 
  * (SCM still owes it) is collected as a read collects it; anything else is a
  * 400 naming its state. A key mismatch is a 409 after the record says so.
  */
-export async function syncCertificate(
-  lifecycle: CertificateLifecycle,
-  config: string,
-  id: string,
-  options: CollectRequest = {},
-): Promise<LifecycleResult> {
-  await lifecycle.deps.loadConfig(config);
-  const record = await lifecycle.records.get(config, id);
-  if (!record) throw new NotFoundError(`certificate "${id}" not found under config "${config}"`);
-  if (shouldCollectOnRead(record)) {
-    const collected = await lifecycle.collect(config, id, lifecycle.timing(options));
-    return { record: collected, warnings: lifecycle.pendingWarnings(collected, options) };
-  }
+export async function syncCertificate(deps: SyncDeps, configName: string, id: string, options: CollectRequest = {}): Promise<LifecycleResult> {
+  const config = await deps.configs.require(configName);
+  const record = await deps.records.get(configName, id);
+  if (!record) throw new NotFoundError(`certificate "${id}" not found under config "${configName}"`);
+  if (shouldCollectOnRead(record)) return collectForRequest(deps, config, id, options);
   const status = currentStatus(record);
   if (status !== 'Issued') {
     const newest = record.renewed_to ? `; sync its renewal, ${record.renewed_to}, instead` : '';
     throw new UserError(`certificate ${id} is ${status}: only Issued certificates are synced with SCM${newest}`);
   }
-  const outcome = await syncIssued(lifecycle, record);
+  const outcome = await syncIssued(deps, config, record);
   if (outcome.change === 'key_mismatch') throw new ConflictError(outcome.warnings.join(' '));
   return { record: outcome.record, warnings: outcome.warnings };
 }
@@ -203,12 +199,12 @@ export interface ConfigSyncSummary {
 }
 
 /** `sync/<config>`: every Issued record of the config; the SCM limiter bounds how many run at once. */
-export async function syncConfig(lifecycle: CertificateLifecycle, config: string): Promise<ConfigSyncSummary> {
-  await lifecycle.deps.loadConfig(config);
-  const ids = await lifecycle.records.list(config);
-  const records = await Promise.all(ids.map((id) => lifecycle.records.get(config, id)));
+export async function syncConfig(deps: SyncDeps, configName: string): Promise<ConfigSyncSummary> {
+  const config = await deps.configs.require(configName);
+  const ids = await deps.records.list(configName);
+  const records = await Promise.all(ids.map((id) => deps.records.get(configName, id)));
   const issued = records.filter((r): r is CertificateRecord => r !== undefined && currentStatus(r) === 'Issued');
-  const results = await Promise.allSettled(issued.map((record) => syncIssued(lifecycle, record)));
+  const results = await Promise.allSettled(issued.map((record) => syncIssued(deps, config, record)));
   const summary: ConfigSyncSummary = { checked: issued.length, changed: 0, revoked: 0, failed: 0, changed_ids: [], warnings: [] };
   results.forEach((result, index) => {
     const id = issued[index]!.cert_unique_id;

@@ -7,11 +7,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareConfig, storeConfig } from '../engine/path-configs.js';
+import { prepareConfig } from '../engine/path-configs.js';
+import type { ConfigStore } from '../lifecycle/config-store.js';
 import type { Logger } from '../logging.js';
 import { SMIME_PROFILES, SSL_PROFILES, startSimulator } from '../simulator/index.js';
 import { loadOrCreateSealKeyFile } from '../storage/seal-key.js';
-import type { Storage } from '../storage/storage.js';
 import { resolveSettings } from './settings.js';
 import { startServer, type RunningServer } from './start.js';
 
@@ -36,7 +36,7 @@ export interface DevServer {
 /** The demo credentials the simulator accepts (its defaults). */
 const DEMO = { user: 'demo', password: 'demo', customerUri: 'demo' };
 
-async function writeDemoConfigs(storage: Storage, scmUrl: string, orgId: number): Promise<void> {
+async function writeDemoConfigs(configs: ConfigStore, scmUrl: string, orgId: number): Promise<void> {
   const ssl = SSL_PROFILES[0]!;
   const smime = SMIME_PROFILES[0]!;
   const connection = {
@@ -46,20 +46,20 @@ async function writeDemoConfigs(storage: Storage, scmUrl: string, orgId: number)
     sectigo_cm_uri: DEMO.customerUri,
     sectigo_cm_org_id: orgId,
   };
-  const demo = await prepareConfig(storage, 'demo', {
+  const demo = prepareConfig(await configs.get('demo'), 'demo', {
     ...connection,
     sectigo_config_type: 'ssl_cert',
     sectigo_ssl_cert_type: ssl.id,
     sectigo_ssl_cert_validity: ssl.terms[0],
   });
-  const demoClient = await prepareConfig(storage, 'demo-client', {
+  const demoClient = prepareConfig(await configs.get('demo-client'), 'demo-client', {
     ...connection,
     sectigo_config_type: 'client_cert',
     sectigo_client_cert_type: smime.id,
     sectigo_client_cert_validity: smime.terms[0],
   });
-  await storeConfig(storage, demo.entry);
-  await storeConfig(storage, demoClient.entry);
+  await configs.put(demo.entry);
+  await configs.put(demoClient.entry);
 }
 
 export async function startDevServer(options: DevOptions): Promise<DevServer> {
@@ -85,8 +85,8 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     const { key } = await loadOrCreateSealKeyFile(settings.seal_key_file);
     const server = await startServer(settings, { sealKey: key, rootTokenId: options.rootTokenId, logger: options.logger });
     cleanups.push(() => server.close());
-    if (!server.storage) throw new Error(`dev data dir ${dataDir} is sealed: its seal.key does not open its database`);
-    await writeDemoConfigs(server.storage, simulator.url, simulator.orgId);
+    if (!server.lifecycle) throw new Error(`dev data dir ${dataDir} is sealed: its seal.key does not open its database`);
+    await writeDemoConfigs(server.lifecycle.configs, simulator.url, simulator.orgId);
     return { server, scmUrl: simulator.url, orgId: simulator.orgId, dataDir, kept, close: cleanUp };
   } catch (err) {
     await cleanUp();

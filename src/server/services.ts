@@ -1,35 +1,27 @@
 /**
- * Wires the certificate lifecycle for a running server: per-config SCM clients
- * sharing one limiter, SCM's collect-error rules, and the background collector
- * and renewer. The engine context holds what `createCertificateLifecycle`
- * returns; `close()` stops the workers and releases SCM sockets.
+ * Builds everything a running server serves with, in dependency order:
+ * storage (opened by start.ts) → SCM client cache (one limiter for every SCM
+ * call) → lifecycle services → background workers. The HTTP app is built
+ * after this, from a finished object: nothing is filled in later.
  */
-import type { Storage } from '../storage/storage.js';
 import { classifyCollectError, createScmLimiter, type ScmLimiter } from '../scm/index.js';
-import { CertificateLifecycle, DEFAULT_ORDER_GRACE_MS, type LifecycleLogger } from '../lifecycle/lifecycle.js';
+import type { Storage } from '../storage/storage.js';
+import { createLifecycleServices, DEFAULT_ORDER_GRACE_MS, type LifecycleLimits, type LifecycleLogger, type LifecycleServices } from '../lifecycle/services.js';
 import { scmOrdersFor } from '../lifecycle/scm-orders.js';
+import { ScmClientCache } from '../lifecycle/scm-clients.js';
 import { BackgroundCollector, DEFAULT_COLLECTOR_SETTINGS, type CollectorSettings } from '../lifecycle/workers/collector.js';
 import { BackgroundRenewer, DEFAULT_RENEWER_SETTINGS, type RenewerSettings } from '../lifecycle/workers/renewer.js';
-import { ScmClientCache, verifyScmCredentials } from '../lifecycle/scm-clients.js';
-import { readConfig, type ConfigEntry } from '../engine/path-configs.js';
-import type { EngineContext, EngineService } from '../engine/context.js';
-import { enrollPath } from '../engine/path-enroll.js';
-import { certListPath, certPath } from '../engine/path-certs.js';
-import { readcertPath } from '../engine/path-readcert.js';
-import { renewPath } from '../engine/path-renew.js';
-import { syncConfigPath, syncPath } from '../engine/path-sync.js';
+import type { ServerSettings } from './settings.js';
 
 export interface LifecycleSettings {
-  /** Milliseconds; see LifecycleDeps.orderGraceMs. */
+  /** Milliseconds; see LifecycleLimits.orderGraceMs. */
   orderGraceMs?: number;
   collector?: Partial<CollectorSettings>;
   renewer?: Partial<RenewerSettings>;
 }
 
-export interface CertificateLifecycleOptions {
+export interface LifecycleOptions {
   storage: Storage;
-  /** The stored config entry (with its secrets); a 4xx UserError when unknown. */
-  loadConfig(name: string): Promise<ConfigEntry>;
   limiter: ScmLimiter;
   maxRequestDurationMs: number;
   logger: LifecycleLogger;
@@ -37,7 +29,7 @@ export interface CertificateLifecycleOptions {
 }
 
 export interface RunningLifecycle {
-  lifecycle: CertificateLifecycle;
+  lifecycle: LifecycleServices;
   /** The one limiter every SCM call of this lifecycle goes through. */
   limiter: ScmLimiter;
   scmClients: ScmClientCache;
@@ -48,15 +40,16 @@ export interface RunningLifecycle {
   close(): Promise<void>;
 }
 
-export function createCertificateLifecycle(options: CertificateLifecycleOptions): RunningLifecycle {
-  const scmClients = new ScmClientCache(options.loadConfig, options.limiter);
-  const lifecycle = new CertificateLifecycle({
-    storage: options.storage,
-    loadConfig: options.loadConfig,
-    ordersFor: async (name) => scmOrdersFor(await scmClients.get(name)),
-    classifyCollectError,
+export function createLifecycle(options: LifecycleOptions): RunningLifecycle {
+  const scmClients = new ScmClientCache(options.limiter);
+  const limits: LifecycleLimits = {
     maxRequestDurationMs: options.maxRequestDurationMs,
     orderGraceMs: options.settings?.orderGraceMs ?? DEFAULT_ORDER_GRACE_MS,
+  };
+  const lifecycle = createLifecycleServices({
+    storage: options.storage,
+    scm: { ordersFor: (config) => scmOrdersFor(scmClients.get(config)), classifyCollectError },
+    limits,
     logger: options.logger,
   });
   const collector = new BackgroundCollector(lifecycle, { ...DEFAULT_COLLECTOR_SETTINGS, ...options.settings?.collector });
@@ -79,43 +72,22 @@ export function createCertificateLifecycle(options: CertificateLifecycleOptions)
 }
 
 /** The lifecycle exactly as a server with these settings runs it (not yet started). */
-export function createServerLifecycle(ctx: Pick<EngineContext, 'storage' | 'logger' | 'settings'>): RunningLifecycle {
-  return createCertificateLifecycle({
-    storage: ctx.storage,
-    loadConfig: (name) => readConfig(ctx.storage, name),
-    limiter: createScmLimiter(ctx.settings.scm_max_concurrency),
-    maxRequestDurationMs: ctx.settings.max_request_duration * 1000,
-    logger: ctx.logger,
+export function createServerLifecycle(parts: { storage: Storage; logger: LifecycleLogger; settings: ServerSettings }): RunningLifecycle {
+  const { settings } = parts;
+  return createLifecycle({
+    storage: parts.storage,
+    limiter: createScmLimiter(settings.scm_max_concurrency),
+    maxRequestDurationMs: settings.max_request_duration * 1000,
+    logger: parts.logger,
     // The server's intervals are seconds; the workers count milliseconds.
     settings: {
-      orderGraceMs: ctx.settings.order_grace * 1000,
-      collector: { enabled: ctx.settings.collector_enabled, intervalMs: ctx.settings.collector_interval * 1000 },
+      orderGraceMs: settings.order_grace * 1000,
+      collector: { enabled: settings.collector_enabled, intervalMs: settings.collector_interval * 1000 },
       renewer: {
-        enabled: ctx.settings.renewer_enabled,
-        intervalMs: ctx.settings.renewer_interval * 1000,
-        syncIntervalMs: ctx.settings.sync_enabled ? ctx.settings.sync_interval * 1000 : 0,
+        enabled: settings.renewer_enabled,
+        intervalMs: settings.renewer_interval * 1000,
+        syncIntervalMs: settings.sync_enabled ? settings.sync_interval * 1000 : 0,
       },
     },
   });
 }
-
-/**
- * The engine service that puts the lifecycle into the engine context (and the
- * `verify=true` hook of configs), and runs the collector and renewer until
- * the server closes.
- */
-export const certificateLifecycleService: EngineService = {
-  name: 'certificate-lifecycle',
-  async start(ctx: EngineContext) {
-    const running = createServerLifecycle(ctx);
-    Object.assign(ctx, {
-      lifecycle: running.lifecycle,
-      verifyScmCredentials: (config: ConfigEntry, signal: AbortSignal) => verifyScmCredentials(config, running.limiter, signal),
-    });
-    running.start();
-    return { stop: () => running.close() };
-  },
-};
-
-/** The certificate paths, for the engine's path table. */
-export const certificatePaths = [enrollPath, certListPath, certPath, readcertPath, renewPath, syncPath, syncConfigPath];

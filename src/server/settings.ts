@@ -8,7 +8,7 @@ import { Ajv } from 'ajv';
 import { describeErrors } from '../framework/validation.js';
 import { parseDurationSeconds } from '../framework/go-values.js';
 import { DEFAULT_COLLECTOR_SETTINGS } from '../lifecycle/workers/collector.js';
-import { DEFAULT_ORDER_GRACE_MS } from '../lifecycle/lifecycle.js';
+import { DEFAULT_ORDER_GRACE_MS } from '../lifecycle/services.js';
 import { DEFAULT_RENEWER_SETTINGS } from '../lifecycle/workers/renewer.js';
 import { DEFAULT_SCM_CONCURRENCY } from '../scm/limiter.js';
 

@@ -8,21 +8,20 @@ import { mkdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { policyPaths } from '../auth/policy-paths.js';
 import { PolicyStore } from '../auth/policy-store.js';
-import { tokenPaths } from '../auth/token-paths.js';
 import { TokenStore } from '../auth/token-store.js';
-import type { EngineContext } from '../engine/context.js';
-import { enginePaths, engineServices } from '../engine/paths.js';
 import { buildOpenApi } from '../framework/openapi.js';
-import type { PathDefinition } from '../framework/path.js';
 import { createApp } from '../http/app.js';
 import { acceptListVerb } from '../http/list-verb.js';
-import { sysPaths } from '../http/sys-paths.js';
+import type { LifecycleServices } from '../lifecycle/services.js';
+import { verifyScmCredentials } from '../lifecycle/scm-clients.js';
 import { createLogger, type Logger } from '../logging.js';
+import { layout } from '../storage/layout.js';
 import { openStorage } from '../storage/level-storage.js';
 import { decodeSealKey, loadOrCreateSealKeyFile } from '../storage/seal-key.js';
 import type { Storage } from '../storage/storage.js';
+import { serverMounts, type UnsealedParts } from './mounts.js';
+import { createServerLifecycle } from './services.js';
 import type { ServerSettings } from './settings.js';
 
 export interface StartOptions {
@@ -31,8 +30,6 @@ export interface StartOptions {
   sealKey?: Buffer;
   /** Dev mode's fixed root token (`-dev-root-token-id`). */
   rootTokenId?: string;
-  /** Members other modules add to the engine context before services start. */
-  engineContext?: Partial<EngineContext>;
 }
 
 export interface RunningServer {
@@ -41,11 +38,9 @@ export interface RunningServer {
   rootToken?: string;
   sealed: boolean;
   /** Absent while sealed. */
-  storage?: Storage;
+  lifecycle?: LifecycleServices;
   close(): Promise<void>;
 }
-
-const CLUSTER_ID_KEY = 'core/cluster-id';
 
 async function readVersion(): Promise<string> {
   // Two levels up from both src/server/ and dist/server/.
@@ -99,38 +94,43 @@ export async function startServer(settings: ServerSettings, options: StartOption
   try {
     let clusterId = '';
     let rootToken: string | undefined;
-    let unsealed: { tokens: TokenStore; policies: PolicyStore; engine: EngineContext } | undefined;
+    let unsealed: UnsealedParts | undefined;
     if (sealed) {
       logger.error({ storage_path: settings.storage_path }, 'the seal key does not open this storage: serving sealed');
     } else {
-      clusterId = (await storage.get<string>(CLUSTER_ID_KEY)) ?? randomUUID();
-      await storage.put(CLUSTER_ID_KEY, clusterId);
+      clusterId = (await storage.get<string>(layout.clusterId)) ?? randomUUID();
+      await storage.put(layout.clusterId, clusterId);
       const tokens = new TokenStore(storage);
       rootToken = await tokens.ensureRootToken(options.rootTokenId);
-      const engine: EngineContext = { storage, logger, settings, ...options.engineContext };
-      for (const service of engineServices) {
-        const started = await service.start(engine);
-        if (started) stops.push(() => started.stop());
-        logger.info({ engine_service: service.name }, 'engine service started');
-      }
+      const running = createServerLifecycle({ storage, logger, settings });
+      stops.push(() => running.close());
+      const engine = {
+        lifecycle: running.lifecycle,
+        verifyScmCredentials: (config: Parameters<typeof verifyScmCredentials>[0], signal: AbortSignal) =>
+          verifyScmCredentials(config, running.limiter, signal),
+      };
       unsealed = { tokens, policies: new PolicyStore(storage), engine };
+      running.start();
+      logger.info({ collector: settings.collector_enabled, renewer: settings.renewer_enabled }, 'background workers started');
     }
     const version = await readVersion();
-    const openApi = () =>
-      buildOpenApi(
-        [
-          { mount: 'sys/', definitions: sysPaths as PathDefinition<unknown>[] },
-          { mount: 'sys/policies/', definitions: policyPaths as PathDefinition<unknown>[] },
-          { mount: 'auth/token/', definitions: tokenPaths as PathDefinition<unknown>[] },
-          { mount: `${settings.mount_path}/`, definitions: enginePaths as PathDefinition<unknown>[] },
-        ],
-        version,
-      );
+    // Built on first request of sys/internal/specs/openapi, from the same table that routes.
+    let openApi: Record<string, unknown> | undefined;
+    const sys = {
+      sealed,
+      version,
+      clusterName: 'scmpki',
+      clusterId,
+      engineMount: settings.mount_path,
+      openApi: () => (openApi ??= buildOpenApi(mounts.map((m) => ({ mount: `${m.mount}/`, definitions: m.definitions })), version)),
+    };
+    const mounts = serverMounts(settings.mount_path, sys, unsealed);
     const app = createApp({
       logger,
-      settings,
-      sys: { sealed, version, clusterName: 'scmpki', clusterId, engineMount: settings.mount_path, openApi },
-      unsealed,
+      maxRequestDurationMs: settings.max_request_duration * 1000,
+      maxRequestSize: settings.max_request_size,
+      auth: unsealed && { tokens: unsealed.tokens, policies: unsealed.policies },
+      mounts,
     });
     const { server, scheme } = await createListener(settings, app.callback());
     const { host, port } = splitListenAddress(settings.listen_address);
@@ -158,7 +158,7 @@ export async function startServer(settings: ServerSettings, options: StartOption
         for (const stop of stops.reverse()) await stop();
         await storage.close();
       })());
-    return { url, rootToken, sealed, storage: sealed ? undefined : storage, close };
+    return { url, rootToken, sealed, lifecycle: unsealed?.engine.lifecycle, close };
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await storage.close();

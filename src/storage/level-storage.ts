@@ -5,10 +5,10 @@
  */
 import { Level } from 'level';
 import { Barrier, BarrierOpenError } from './barrier.js';
+import { layout } from './layout.js';
 import type { BatchOp, Storage } from './storage.js';
 
 /** Written at first start; if it will not open, the seal key is wrong. */
-const SEAL_CHECK_KEY = 'core/seal-check';
 const SEAL_CHECK_VALUE = 'scmpki seal check v1';
 
 export interface OpenedStorage {
@@ -22,9 +22,9 @@ export async function openStorage(options: { path: string; sealKey: Buffer }): P
   await db.open();
   const storage = new LevelStorage(db, new Barrier(options.sealKey));
   try {
-    const check = await storage.get<string>(SEAL_CHECK_KEY);
+    const check = await storage.get<string>(layout.sealCheck);
     if (check === undefined) {
-      await storage.put(SEAL_CHECK_KEY, SEAL_CHECK_VALUE);
+      await storage.put(layout.sealCheck, SEAL_CHECK_VALUE);
     } else if (check !== SEAL_CHECK_VALUE) {
       return { storage, sealed: true };
     }

@@ -4,16 +4,7 @@
  * callers never need to think about which fields are secret. Keys are not
  * encrypted: never put a secret into a key (tokens are stored under their hash).
  *
- * Key layout (one prefix per kind, "/" separated):
- *   core/...                       seal check, server metadata
- *   token/<sha256(token)>          token entries
- *   policy/<name>                  ACL policies (text and parsed rules)
- *   config/<name>                  SCM config entries
- *   cert/<config>/<cert_unique_id> certificate records
- *   profile/<config>/<type_id>     downloaded SCM profiles
- *   idempotency/<config>/<sha256(key)>  enroll idempotency entries (24 h)
- *   intent/<config>/<intent id>    order intents: an enroll's key and CSR, written
- *                                  before SCM is called, gone once the record is stored
+ * Every key is built in layout.ts.
  */
 export type BatchOp =
   | { type: 'put'; key: string; value: unknown }

@@ -27,7 +27,7 @@ async function workersFor(t: Test, settings: ServerSettings) {
       syncIntervalMs: running.renewer.settings.syncIntervalMs,
     },
     scmMaxInFlight: running.limiter.maxInFlight,
-    orderGraceMs: running.lifecycle.deps.orderGraceMs,
+    orderGraceMs: running.lifecycle.limits.orderGraceMs,
   };
 }
 

@@ -2,7 +2,7 @@ import t from 'tap';
 import { readFile } from 'node:fs/promises';
 import { certificateMatchesKey, parseCertificate } from '../../src/pki/index.js';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
-import { readCertificate } from '../../src/lifecycle/read-with-auto-renew.js';
+import { readWithAutoRenew } from '../../src/lifecycle/read-with-auto-renew.js';
 import { ScmError } from '../../src/scm/index.js';
 import { opensslVerify, sleep, startHarness } from './harness.js';
 
@@ -54,7 +54,7 @@ t.test('a caller-supplied key that does not match the CSR is a 400 and orders no
   const { record: b } = await enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'b.example.com' });
   await h.sim.controls.resetCounters();
   await t.rejects(enrollCertificate(lc(), 'web', { sectigo_csr: a.csr, sectigo_private_key: b.private_key }), {
-    status: 400,
+    name: 'UserError',
     message: /sectigo_private_key: does not match/,
   });
   t.equal((await h.sim.controls.counters()).enroll ?? 0, 0);
@@ -77,15 +77,15 @@ t.test('SCM refusing the order passes its code through and stores nothing', asyn
 });
 
 t.test('a stored profile refuses a term it does not offer before SCM is called', async (t) => {
-  await h.storage.put('profile/web/2001', { id: 2001, terms: [365], keyTypes: { RSA: ['2048'] } });
-  t.teardown(() => h.storage.delete('profile/web/2001'));
+  await lc().profiles.put('web', { id: 2001, terms: [365], keyTypes: { RSA: ['2048'] } });
+  t.teardown(() => lc().profiles.delete('web', 2001));
   await h.sim.controls.resetCounters();
   await t.rejects(enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'p.example.com', sectigo_ssl_cert_validity: 730 }), {
-    status: 400,
+    name: 'UserError',
     message: /sectigo_ssl_cert_validity: 730 days is not a term of profile 2001/,
   });
   await t.rejects(enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'p.example.com', sectigo_csr_key_algo: 'EC', sectigo_csr_key_size: 'P256' }), {
-    status: 400,
+    name: 'UserError',
     message: /sectigo_csr_key_size: EC P-256 is not allowed by profile 2001/,
   });
   t.equal((await h.sim.controls.counters()).enroll ?? 0, 0);
@@ -100,7 +100,7 @@ t.test('max_timeout shorter than issuance: TimedoutStateSaved, then a read colle
   t.match(warnings.join(' '), /not issued the certificate yet.*certs\/web\//);
   t.equal(record.certificate, '');
   await sleep(1500);
-  const read = await readCertificate(lc(), 'web', record.cert_unique_id, { sectigo_loop_period: 0.1 });
+  const read = await readWithAutoRenew(lc(), 'web', record.cert_unique_id, { sectigo_loop_period: 0.1 });
   t.same(read.record.state.map((s) => s.status), ['Applied', 'TimedoutStateSaved', 'Issued']);
   t.equal(read.record.private_key, record.private_key, 'same private key');
   t.ok(certificateMatchesKey(read.record.leaf_certificate, record.private_key));
@@ -118,7 +118,7 @@ t.test('SCM error while collecting: ErrorCode with SCM code and description, and
   t.same(record.last_error, { code: -110, description: 'Certificate has been revoked and cannot be downloaded.' });
   t.match(warnings.join(' '), /SCM error -110 while collecting/);
   // The documented remedy: fix it at SCM, read again.
-  const read = await readCertificate(lc(), 'web', record.cert_unique_id, { sectigo_loop_period: 0.1 });
+  const read = await readWithAutoRenew(lc(), 'web', record.cert_unique_id, { sectigo_loop_period: 0.1 });
   t.equal(read.record.state.at(-1)?.status, 'Issued');
   t.equal(read.record.last_error, null);
 });

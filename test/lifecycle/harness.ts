@@ -1,7 +1,7 @@
 /**
  * A real SCM simulator over HTTP, a real LevelDB in a temp dir, and the
- * certificate lifecycle wired exactly as the server wires it. Config entries
- * live in storage under config/<name>, as the configs path stores them.
+ * certificate lifecycle wired exactly as the server wires it, with the `web`
+ * and `people` config entries stored as the configs path stores them.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,9 +12,9 @@ import { promisify } from 'node:util';
 import { openStorage } from '../../src/storage/level-storage.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { createScmLimiter } from '../../src/scm/index.js';
-import { createCertificateLifecycle, type LifecycleSettings, type RunningLifecycle } from '../../src/server/services.js';
-import { readConfig, type ConfigEntry } from '../../src/engine/path-configs.js';
+import { createScmLimiter, type ScmClient } from '../../src/scm/index.js';
+import { createLifecycle, type LifecycleSettings, type RunningLifecycle } from '../../src/server/services.js';
+import type { ConfigEntry } from '../../src/lifecycle/config-store.js';
 
 export const quietLogger = { info() {}, warn() {}, error() {} };
 
@@ -24,6 +24,8 @@ export interface Harness {
   sealKey: Buffer;
   storage: Storage;
   running: RunningLifecycle;
+  /** The SCM client the lifecycle uses for a config entry. */
+  scmClient(config: string): Promise<ScmClient>;
   /** Closes the lifecycle and storage, then opens both again on the same directory. */
   restart(settings?: LifecycleSettings): Promise<void>;
   close(): Promise<void>;
@@ -58,15 +60,14 @@ export async function startHarness(options: { issueDelayMs?: number; settings?: 
   };
   const open = async (settings: LifecycleSettings = { collector: { enabled: false }, renewer: { enabled: false } }) => {
     const { storage } = await openStorage({ path: join(dir, 'db'), sealKey });
-    for (const [name, config] of Object.entries(configs)) await storage.put(`config/${name}`, config);
-    const running = createCertificateLifecycle({
+    const running = createLifecycle({
       storage,
-      loadConfig: (name) => readConfig(storage, name),
       limiter: createScmLimiter(16),
       maxRequestDurationMs: 90_000,
       logger: quietLogger,
       settings,
     });
+    for (const config of Object.values(configs)) await running.lifecycle.configs.put(config);
     running.start();
     return { storage, running };
   };
@@ -75,6 +76,9 @@ export async function startHarness(options: { issueDelayMs?: number; settings?: 
     dir,
     sealKey,
     ...(await open(options.settings)),
+    async scmClient(config) {
+      return harness.running.scmClients.get(await harness.running.lifecycle.configs.require(config));
+    },
     async restart(settings) {
       await harness.running.close();
       await harness.storage.close();

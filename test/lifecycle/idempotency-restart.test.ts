@@ -1,5 +1,6 @@
 import t from 'tap';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
+import { layout } from '../../src/storage/layout.js';
 import { sleep, startHarness } from './harness.js';
 
 const h = await startHarness({ issueDelayMs: 200 });
@@ -25,7 +26,7 @@ t.test('the same key with a different payload is a 409 and orders nothing', asyn
   await enrollCertificate(lc(), 'web', payload, { idempotencyKey: 'k-2' });
   await h.sim.controls.resetCounters();
   await t.rejects(enrollCertificate(lc(), 'web', { ...payload, sectigo_csr_domain: 'other.example.com' }, { idempotencyKey: 'k-2' }), {
-    status: 409,
+    name: 'ConflictError',
     message: /idempotency_key: this key was already used with a different request payload/,
   });
   t.equal((await h.sim.controls.counters()).enroll ?? 0, 0);
@@ -38,7 +39,7 @@ t.test('a key whose order SCM refused can be retried', async (t) => {
 
 t.test('idempotency keys are stored hashed', async (t) => {
   await enrollCertificate(lc(), 'web', payload, { idempotencyKey: 'secret-looking-key' });
-  const names = await h.storage.list('idempotency/web/');
+  const names = await h.storage.list(layout.idempotencyEntries('web'));
   t.ok(names.length > 0);
   t.notOk(names.some((n) => n.includes('secret-looking-key')));
 });

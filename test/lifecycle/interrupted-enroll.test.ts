@@ -5,6 +5,7 @@ import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { ORDER_MARKER_PREFIX, commentsWithMarker } from '../../src/lifecycle/order-intents.js';
 import type { LifecycleSettings } from '../../src/server/services.js';
 import type { CertificateRecord } from '../../src/lifecycle/record.js';
+import { layout } from '../../src/storage/layout.js';
 import { crashWhileScmAnswers, startHarness, waitFor } from './harness.js';
 
 const h = await startHarness({ issueDelayMs: 200 });
@@ -14,7 +15,7 @@ const recovering: LifecycleSettings = { orderGraceMs: 0, collector: { enabled: t
 
 async function intentCount(): Promise<number> {
   let count = 0;
-  for (const dir of await h.storage.list('intent/')) count += (await h.storage.list(`intent/${dir}`)).length;
+  for (const dir of await h.storage.list(layout.intentConfigs)) count += (await h.storage.list(layout.intents(dir.replace(/\/$/, '')))).length;
   return count;
 }
 
@@ -45,7 +46,7 @@ t.test('the marker is appended to the caller\'s comments and always fits SCM\'s 
 t.test('an enroll stores no intent once its record exists, and SCM\'s order carries the marker after the caller\'s comments', async (t) => {
   const { record } = await enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'marked.example.com', sectigo_ssl_cert_comments: 'ticket 42' });
   t.equal(await intentCount(), 0);
-  const details = await (await h.running.scmClients.get('web')).getSsl(record.ssl_id as number);
+  const details = await (await h.scmClient('web')).getSsl(record.ssl_id as number);
   t.match(details.comments, new RegExp(`^ticket 42 ${ORDER_MARKER_PREFIX}[0-9a-f]{32}$`));
 });
 
@@ -88,13 +89,13 @@ t.test('a crash before SCM got the order: after the restart no record, no intent
   const sockets = new Set<Socket>();
   const silent = createServer((socket) => sockets.add(socket)).listen(0, '127.0.0.1');
   await new Promise((resolve) => silent.once('listening', resolve));
-  const web = await h.storage.get<Record<string, unknown>>('config/web');
-  await h.storage.put('config/stuck', { ...web, name: 'stuck', sectigo_cm_base_url: `http://127.0.0.1:${(silent.address() as { port: number }).port}` });
+  const web = await lc().configs.require('web');
+  await lc().configs.put({ ...web, name: 'stuck', sectigo_cm_base_url: `http://127.0.0.1:${(silent.address() as { port: number }).port}` });
   await h.sim.controls.resetCounters();
   const lost = enrollCertificate(lc(), 'stuck', { sectigo_csr_domain: 'never.example.com', idempotency_key: 'k-never' }).catch(() => undefined);
   await waitFor('the intent', async () => ((await intentCount()) === 1 ? true : undefined));
   // The restarted server finds the config pointing at the real SCM, which never saw the order.
-  await h.storage.put('config/stuck', { ...web, name: 'stuck' });
+  await lc().configs.put({ ...web, name: 'stuck' });
   await h.restart();
   for (const socket of sockets) socket.destroy();
   silent.close();

@@ -30,7 +30,7 @@ async function issuedSuccessor(config: string, id: string): Promise<CertificateR
 }
 
 async function sslOrdersFor(commonName: string): Promise<number> {
-  return (await (await h.running.scmClients.get('web')).listSsl({ commonName })).items.length;
+  return (await (await h.scmClient('web')).listSsl({ commonName })).items.length;
 }
 
 t.test('ssl_cert, new key: SCM renewed but the answer was lost; the new order is adopted with the stored key, not ordered again', async (t) => {
@@ -71,7 +71,7 @@ t.test('client_cert: a renewal SCM placed before the crash is found by e-mail an
   const renewed = await waitFor('the renewal to be recovered and issued', () => issuedSuccessor('people', record.cert_unique_id));
   t.ok(certificateMatchesKey(renewed.leaf_certificate, record.private_key), 'SCM renewed with the original request\'s key');
   t.equal((await h.sim.controls.counters())['smime.renew'], 1, 'one renewal call at SCM: the one whose answer was lost');
-  const orders = await (await h.running.scmClients.get('people')).listSmime({ email: 'rene.wal@example.com' });
+  const orders = await (await h.scmClient('people')).listSmime({ email: 'rene.wal@example.com' });
   t.equal(orders.length, 2);
 });
 

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { certificateMatchesKey } from '../../src/pki/index.js';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
-import { readCertificate } from '../../src/lifecycle/read-with-auto-renew.js';
+import { readWithAutoRenew } from '../../src/lifecycle/read-with-auto-renew.js';
 import { renewCertificate } from '../../src/lifecycle/renew.js';
 import { sleep, startHarness } from './harness.js';
 
@@ -17,7 +17,7 @@ t.test('20 concurrent reads of an expiring auto-renew certificate renew it exact
   await h.sim.controls.expireSsl(record.ssl_id as number, 5);
   await h.sim.controls.resetCounters();
 
-  const reads = await Promise.all(Array.from({ length: 20 }, () => readCertificate(lc(), 'web', record.cert_unique_id, fast)));
+  const reads = await Promise.all(Array.from({ length: 20 }, () => readWithAutoRenew(lc(), 'web', record.cert_unique_id, fast)));
   const counters = await h.sim.controls.counters();
   t.equal(counters.renewById, 1, 'one renewal at SCM');
   const ids = new Set(reads.map((r) => r.record.cert_unique_id));
@@ -33,7 +33,7 @@ t.test('20 concurrent reads of an expiring auto-renew certificate renew it exact
   t.equal(old.renewed_to, renewed.cert_unique_id);
   t.equal(old.state.at(-1)?.status, 'Renewed');
 
-  const again = await readCertificate(lc(), 'web', record.cert_unique_id, fast);
+  const again = await readWithAutoRenew(lc(), 'web', record.cert_unique_id, fast);
   t.equal(again.record.cert_unique_id, renewed.cert_unique_id, 'the old id reads the newest certificate');
   t.match(again.warnings.join(' '), /returning the newest certificate/);
   t.equal((await h.sim.controls.counters()).renewById, 1, 'still one renewal');
@@ -42,11 +42,11 @@ t.test('20 concurrent reads of an expiring auto-renew certificate renew it exact
 t.test('auto-renew off: an expiring certificate is returned with a warning, not renewed', async (t) => {
   const { record } = await enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'norenew.example.com', ...fast });
   await h.sim.controls.resetCounters();
-  const { record: read, warnings } = await readCertificate(lc(), 'web', record.cert_unique_id, { sectigo_expiry_window: 400 });
+  const { record: read, warnings } = await readWithAutoRenew(lc(), 'web', record.cert_unique_id, { sectigo_expiry_window: 400 });
   t.equal(read.cert_unique_id, record.cert_unique_id);
   t.match(warnings.join(' '), /sectigo_auto_renew is false/);
   t.equal((await h.sim.controls.counters()).renewById ?? 0, 0);
-  const forced = await readCertificate(lc(), 'web', record.cert_unique_id, { sectigo_auto_renew: true, sectigo_expiry_window: 400, ...fast });
+  const forced = await readWithAutoRenew(lc(), 'web', record.cert_unique_id, { sectigo_auto_renew: true, sectigo_expiry_window: 400, ...fast });
   t.not(forced.record.cert_unique_id, record.cert_unique_id, 'read parameters can switch auto-renew on');
 });
 

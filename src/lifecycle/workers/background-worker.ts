@@ -4,7 +4,7 @@
  * progress, so a server can close its storage right after. Timers are unref'd
  * so a forgotten worker never keeps a process alive.
  */
-import type { CertificateLifecycle } from '../lifecycle.js';
+import type { LifecycleServices } from '../services.js';
 
 export interface WorkerSettings {
   enabled: boolean;
@@ -17,7 +17,7 @@ export abstract class BackgroundWorker<S extends WorkerSettings> {
   private stopped = true;
 
   constructor(
-    protected readonly lifecycle: CertificateLifecycle,
+    protected readonly lifecycle: LifecycleServices,
     readonly settings: S,
     /** For the log line of a failed pass: "background collector", … */
     private readonly name: string,
@@ -39,7 +39,7 @@ export abstract class BackgroundWorker<S extends WorkerSettings> {
   /** One pass now (tests and the timer use it); concurrent calls share the pass. */
   runOnce(): Promise<void> {
     this.running ??= this.pass()
-      .catch((err) => this.lifecycle.deps.logger.error({ err }, `${this.name} pass failed`))
+      .catch((err) => this.lifecycle.logger.error({ err }, `${this.name} pass failed`))
       .finally(() => (this.running = undefined));
     return this.running;
   }

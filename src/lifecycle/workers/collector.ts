@@ -11,7 +11,8 @@
 import { BackgroundWorker, type WorkerSettings } from './background-worker.js';
 import { isAwaitingIssue } from '../record.js';
 import { resolveOrderIntents } from '../intent-recovery.js';
-import type { CertificateLifecycle } from '../lifecycle.js';
+import { collectRecord } from '../collect-record.js';
+import type { LifecycleServices } from '../services.js';
 
 export interface CollectorSettings extends WorkerSettings {
   maxBackoffMs: number;
@@ -31,7 +32,7 @@ interface Backoff {
 export class BackgroundCollector extends BackgroundWorker<CollectorSettings> {
   private readonly backoff = new Map<string, Backoff>();
 
-  constructor(lifecycle: CertificateLifecycle, settings: CollectorSettings) {
+  constructor(lifecycle: LifecycleServices, settings: CollectorSettings) {
     super(lifecycle, settings, 'background collector');
   }
 
@@ -46,7 +47,7 @@ export class BackgroundCollector extends BackgroundWorker<CollectorSettings> {
       const wait = this.backoff.get(key);
       if (wait && wait.nextAt > now) continue;
       // A request already collecting this record will store the result.
-      if (this.lifecycle.flights.isRunning(`collect:${key}`)) continue;
+      if (this.lifecycle.locks.isFlying(`collect:${key}`)) continue;
       await this.collectOnce(record.config_name, record.cert_unique_id, key, wait);
     }
     for (const key of this.backoff.keys()) if (!seen.has(key)) this.backoff.delete(key);
@@ -55,15 +56,16 @@ export class BackgroundCollector extends BackgroundWorker<CollectorSettings> {
 
   private async collectOnce(config: string, id: string, key: string, wait: Backoff | undefined): Promise<void> {
     try {
-      const after = await this.lifecycle.collect(config, id, { loopPeriodMs: 0, maxWaitMs: 0 }, false);
+      const entry = await this.lifecycle.configs.require(config);
+      const after = await collectRecord(this.lifecycle, entry, id, { loopPeriodMs: 0, maxWaitMs: 0 }, false);
       if (!isAwaitingIssue(after)) {
         this.backoff.delete(key);
-        this.lifecycle.deps.logger.info({ config, cert_unique_id: id, status: after.state.at(-1)?.status }, 'background collect finished');
+        this.lifecycle.logger.info({ config, cert_unique_id: id, status: after.state.at(-1)?.status }, 'background collect finished');
         return;
       }
     } catch (err) {
       // Config deleted, SCM client unbuildable, …: keep the record, try again later.
-      this.lifecycle.deps.logger.warn({ config, cert_unique_id: id, err }, 'background collect failed');
+      this.lifecycle.logger.warn({ config, cert_unique_id: id, err }, 'background collect failed');
     }
     const delayMs = Math.min(this.settings.maxBackoffMs, wait ? wait.delayMs * 2 : this.settings.intervalMs);
     this.backoff.set(key, { nextAt: Date.now() + delayMs, delayMs });

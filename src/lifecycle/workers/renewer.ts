@@ -15,7 +15,7 @@ import { BackgroundWorker, type WorkerSettings } from './background-worker.js';
 import { isDueForRenewal, type CertificateRecord } from '../record.js';
 import { renewCertificate } from '../renew.js';
 import { isDueForSync, syncIssued } from '../sync.js';
-import type { CertificateLifecycle } from '../lifecycle.js';
+import type { LifecycleServices } from '../services.js';
 
 export interface RenewerSettings extends WorkerSettings {
   /** After a failed renewal, wait this long before trying that record again. */
@@ -34,7 +34,7 @@ export const DEFAULT_RENEWER_SETTINGS: RenewerSettings = {
 export class BackgroundRenewer extends BackgroundWorker<RenewerSettings> {
   private readonly failedUntil = new Map<string, number>();
 
-  constructor(lifecycle: CertificateLifecycle, settings: RenewerSettings) {
+  constructor(lifecycle: LifecycleServices, settings: RenewerSettings) {
     super(lifecycle, settings, 'background renewer');
   }
 
@@ -51,10 +51,10 @@ export class BackgroundRenewer extends BackgroundWorker<RenewerSettings> {
           sectigo_max_timeout: 0,
         });
         this.failedUntil.delete(key);
-        this.lifecycle.deps.logger.info({ config: record.config_name, cert_unique_id: record.cert_unique_id, renewed_to: renewed.cert_unique_id }, 'background renewal');
+        this.lifecycle.logger.info({ config: record.config_name, cert_unique_id: record.cert_unique_id, renewed_to: renewed.cert_unique_id }, 'background renewal');
       } catch (err) {
         this.failedUntil.set(key, Date.now() + this.settings.retryAfterMs);
-        this.lifecycle.deps.logger.warn({ config: record.config_name, cert_unique_id: record.cert_unique_id, err }, 'background renewal failed');
+        this.lifecycle.logger.warn({ config: record.config_name, cert_unique_id: record.cert_unique_id, err }, 'background renewal failed');
       }
     }
   }
@@ -63,10 +63,10 @@ export class BackgroundRenewer extends BackgroundWorker<RenewerSettings> {
   private async synced(record: CertificateRecord): Promise<CertificateRecord> {
     if (!isDueForSync(record, this.settings.syncIntervalMs)) return record;
     try {
-      return (await syncIssued(this.lifecycle, record)).record;
+      return (await syncIssued(this.lifecycle, await this.lifecycle.configs.require(record.config_name), record)).record;
     } catch (err) {
       // No stamp was written, so the next pass asks again.
-      this.lifecycle.deps.logger.warn({ config: record.config_name, cert_unique_id: record.cert_unique_id, err }, 'background sync failed');
+      this.lifecycle.logger.warn({ config: record.config_name, cert_unique_id: record.cert_unique_id, err }, 'background sync failed');
       return record;
     }
   }

@@ -1,0 +1,51 @@
+/**
+ * The layering rules of docs/architecture.md, checked by
+ * test/architecture.test.ts (and `npx depcruise src`). Type-only imports
+ * count: a type is a dependency too.
+ */
+const DOMAIN = '^src/(lifecycle|pki|scm|storage)/';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      comment: 'Modules that import each other cannot be read, tested or replaced one at a time.',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'domain-knows-no-edge',
+      severity: 'error',
+      comment: 'lifecycle, pki, scm and storage know nothing of HTTP, the path framework, the engine paths, the CLI or the server wiring.',
+      from: { path: DOMAIN },
+      to: { path: '^src/(framework|http|engine|cli|server|auth)/' },
+    },
+    {
+      name: 'framework-knows-no-http',
+      severity: 'error',
+      comment: 'The path framework is used by the HTTP layer, not the other way round.',
+      from: { path: '^src/framework/' },
+      to: { path: '^src/(http|engine|server|cli)/' },
+    },
+    {
+      name: 'engine-knows-no-server',
+      severity: 'error',
+      comment: 'Path handlers get a finished context; wiring lives in server/.',
+      from: { path: '^src/(engine|http|auth)/' },
+      to: { path: '^src/(server|cli)/' },
+    },
+    {
+      name: 'simulator-stands-alone',
+      severity: 'error',
+      comment: 'The SCM simulator is started by the CLI and by tests; it does not use the CLI.',
+      from: { path: '^src/simulator/' },
+      to: { path: '^src/(cli|server|engine|http|lifecycle)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};

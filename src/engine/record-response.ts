@@ -1,0 +1,24 @@
+import type { OperationHandler, PathResponse } from '../framework/path.js';
+import type { LifecycleResult, LifecycleServices } from '../lifecycle/services.js';
+import type { EngineContext } from './context.js';
+
+/**
+ * What every certificate path answers: the record as the response's `data`
+ * (the plugin returns the private key too) and the operation's warnings.
+ */
+export function recordResponse(result: Pick<LifecycleResult, 'record'> & { warnings?: string[] }): PathResponse {
+  return { data: { ...result.record }, warnings: result.warnings };
+}
+
+/**
+ * The handler of a `<verb>/:config/:id` path: the lifecycle operation gets the
+ * request's data (shaped by `options`) and its abort signal, and the record it
+ * returns is the answer.
+ */
+export function recordOperation<O>(
+  operation: (lifecycle: LifecycleServices, config: string, id: string, options: O & { signal: AbortSignal }) => Promise<LifecycleResult>,
+  options: (data: Record<string, unknown>) => O = (data) => data as O,
+): OperationHandler<EngineContext> {
+  return async (req, ctx) =>
+    recordResponse(await operation(ctx.lifecycle, req.params.config, req.params.id, { ...options(req.data), signal: req.signal }));
+}

@@ -1,7 +1,7 @@
 import { definePath } from '../framework/path.js';
 import { collectFields, renewPolicyFields } from '../lifecycle/enroll-request.js';
 import { readWithAutoRenew } from '../lifecycle/read-with-auto-renew.js';
-import { currentStatus, daysLeft } from '../lifecycle/record.js';
+import { daysUntil } from '../lifecycle/record.js';
 import type { EngineContext } from './context.js';
 import { recordOperation } from './record-response.js';
 
@@ -30,23 +30,25 @@ share one renewal. Reading a renewed id returns the newest certificate of its ch
 export const certListPath = definePath<EngineContext>({
   pattern: 'certs/:config',
   synopsis: 'List the certificates stored under a config entry',
-  help: `Lists the \`cert_unique_id\`s stored under the config entry. \`key_info\` gives, per id, the domain,
-the current status, \`not_after\` and the days left, as Vault's \`-detailed\` listings do.`,
-  fields: {},
+  help: `Lists the \`cert_unique_id\`s stored under the config entry, in id order. \`key_info\` gives, per id, the
+domain, the current status, \`not_after\` and the days left, as Vault's \`-detailed\` listings do; it comes from an
+index kept with every record, so listing reads no certificate.
+
+\`limit\` and \`after\` page through a large estate as Vault's paginated LIST endpoints do: at most \`limit\` ids,
+starting after the id \`after\`. Pass the last id of a page as \`after\` to get the next one.`,
+  fields: {
+    after: { type: 'string', maxLength: 256, description: 'List ids that sort after this one (paging)' },
+    limit: { type: 'integer', minimum: 1, maximum: 100_000, description: 'Return at most this many ids (paging; default all)' },
+  },
   operations: {
     list: async (req, ctx) => {
-      const { records } = ctx.lifecycle;
-      const keys = await records.list(req.params.config);
+      const keys: string[] = [];
       const key_info: Record<string, unknown> = {};
-      for (const id of keys) {
-        const record = await records.get(req.params.config, id);
-        if (!record) continue;
-        key_info[id] = {
-          domain: record.domain,
-          status: currentStatus(record) ?? '',
-          not_after: record.not_after,
-          days_left: daysLeft(record) ?? null,
-        };
+      const now = new Date();
+      const page = { after: req.data.after as string | undefined, limit: req.data.limit as number | undefined };
+      for await (const [id, summary] of ctx.lifecycle.records.summaries(req.params.config, page)) {
+        keys.push(id);
+        key_info[id] = { domain: summary.domain, status: summary.status, not_after: summary.not_after, days_left: daysUntil(summary.not_after, now) ?? null };
       }
       return { data: { keys, key_info } };
     },

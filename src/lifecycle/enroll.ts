@@ -56,7 +56,7 @@ export async function enrollCertificate(
         deps.locks.exclusive(`idempotency:${configName}/${keyHash}`, async () => {
           const raced = await deps.idempotency.priorOutcome(configName, keyHash, hash);
           if (raced) throw new ConflictError('idempotency_key: another request with this key completed first; retry to get its result');
-          await deps.batch([deps.idempotency.orderingOp(configName, keyHash, hash), ...intentOps]);
+          await deps.batch([...deps.idempotency.orderingOps(configName, keyHash, hash), ...intentOps]);
         }),
     });
     return withWarnings(result, warnings);

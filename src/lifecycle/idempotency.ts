@@ -11,7 +11,7 @@
  *   again could buy a second certificate.
  */
 import { createHash } from 'node:crypto';
-import { layout } from '../storage/layout.js';
+import { layout, parseTimedKey } from '../storage/layout.js';
 import type { BatchOp, Storage } from '../storage/storage.js';
 import { ConflictError } from '../errors.js';
 
@@ -89,13 +89,13 @@ export class IdempotencyLedger {
   }
 
   /** Goes into the same batch as the order's intent. */
-  orderingOp(config: string, keyHash: string, hash: string): BatchOp {
-    return { type: 'put', key: layout.idempotency(config, keyHash), value: entry(hash, 'ordering') };
+  orderingOps(config: string, keyHash: string, hash: string): BatchOp[] {
+    return putOps(config, keyHash, entry(hash, 'ordering'));
   }
 
   /** Goes into the same batch as the new record. */
-  doneOp(config: string, keyHash: string, hash: string, certUniqueId: string): BatchOp {
-    return { type: 'put', key: layout.idempotency(config, keyHash), value: entry(hash, 'done', certUniqueId) };
+  doneOps(config: string, keyHash: string, hash: string, certUniqueId: string): BatchOp[] {
+    return putOps(config, keyHash, entry(hash, 'done', certUniqueId));
   }
 
   /** SCM never got the order (it refused, or recovery found none): the key may be retried. */
@@ -104,22 +104,36 @@ export class IdempotencyLedger {
   }
 
   markUnknown(config: string, keyHash: string, hash: string): Promise<void> {
-    return this.storage.put(layout.idempotency(config, keyHash), entry(hash, 'unknown'));
+    return this.storage.batch(putOps(config, keyHash, entry(hash, 'unknown')));
   }
 
-  /** Drops expired entries; run by the background collector. */
+  /**
+   * Drops expired entries; run by the background collector. It reads the
+   * expiry index, not the entries: an entry rewritten since (a later status)
+   * left its older expiry behind, which is dropped without touching the entry.
+   */
   async sweep(now = Date.now()): Promise<number> {
     let removed = 0;
-    for (const dir of await this.storage.list(layout.idempotencyConfigs)) {
-      const prefix = layout.idempotencyEntries(dir.replace(/\/$/, ''));
-      for (const name of await this.storage.list(prefix)) {
-        const entry = await this.storage.get<IdempotencyEntry>(prefix + name);
-        if (entry && Date.parse(entry.expires_at) <= now) {
-          await this.storage.delete(prefix + name);
-          removed++;
-        }
+    const prefix = layout.idempotencyExpiries;
+    const ops: BatchOp[] = [];
+    for await (const [key] of this.storage.range({ gte: prefix, lt: layout.idempotencyExpiredBefore(now) })) {
+      const { config, id: keyHash } = parseTimedKey(key, prefix);
+      ops.push({ type: 'del', key });
+      const stored = await this.storage.get<IdempotencyEntry>(layout.idempotency(config, keyHash));
+      if (stored && Date.parse(stored.expires_at) <= now) {
+        ops.push({ type: 'del', key: layout.idempotency(config, keyHash) });
+        removed++;
       }
     }
+    if (ops.length > 0) await this.storage.batch(ops);
     return removed;
   }
+}
+
+/** The entry and its expiry index entry, written together. */
+function putOps(config: string, keyHash: string, value: IdempotencyEntry): BatchOp[] {
+  return [
+    { type: 'put', key: layout.idempotency(config, keyHash), value },
+    { type: 'putClear', key: layout.idempotencyExpiry(Date.parse(value.expires_at), config, keyHash), value: {} },
+  ];
 }

@@ -18,9 +18,10 @@ type Resolution = 'recovered' | 'no_order' | 'unresolved';
  */
 type RecoveryDeps = Deps<'configs' | 'records' | 'intents' | 'idempotency' | 'batch' | 'scm' | 'limits' | 'logger'>;
 
-export async function resolveOrderIntents(deps: RecoveryDeps): Promise<number> {
+export async function resolveOrderIntents(deps: RecoveryDeps, stopping: () => boolean = () => false): Promise<number> {
   let unresolved = 0;
   for await (const intent of deps.intents.unowned()) {
+    if (stopping()) break;
     if ((await resolveIntent(deps, intent)) === 'unresolved') unresolved++;
   }
   if (unresolved > 0) {

@@ -114,7 +114,7 @@ export class OrderIntentStore {
   /** With the record SCM's order became: the intent goes, its idempotency key points at the record. */
   storedOps(intent: OrderIntent, ledger: IdempotencyLedger, certUniqueId: string): BatchOp[] {
     const key = intent.idempotency;
-    return [this.deleteOp(intent), ...(key ? [ledger.doneOp(intent.config_name, key.key_hash, key.payload_hash, certUniqueId)] : [])];
+    return [this.deleteOp(intent), ...(key ? ledger.doneOps(intent.config_name, key.key_hash, key.payload_hash, certUniqueId) : [])];
   }
 
   /** SCM never got the order: the intent goes, its idempotency key may be used again. */

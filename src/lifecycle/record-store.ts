@@ -1,22 +1,33 @@
 /**
- * Certificate records in storage under `cert/<config>/<cert_unique_id>`.
+ * Certificate records in storage under `cert/<config>/<cert_unique_id>`, with
+ * their index entries (record-index.ts).
  * Every change that touches two records (renew marks the old one and creates
  * the new one) goes through `save`, which writes them in one batch: a crash
  * never leaves a `Renewed` record pointing at nothing.
  */
-import { layout } from '../storage/layout.js';
-import type { BatchOp, Storage } from '../storage/storage.js';
+import { layout, parseTimedKey, type DueKind } from '../storage/layout.js';
+import { prefixRange, type BatchOp, type Storage } from '../storage/storage.js';
+import { dueEntriesOf, summaryOf, type RecordSummary } from './record-index.js';
 import { NotFoundError } from '../errors.js';
 import type { Locks } from './locks.js';
 import type { CertificateRecord } from './record.js';
 
-export interface RecordRef {
-  config: string;
-  id: string;
-}
+/** Bumped when the index layout changes: ensureIndexed rebuilds it. */
+const INDEX_VERSION = 1;
 
 /** Renew chains are short; this only stops a corrupted loop of links. */
 const MAX_RENEW_HOPS = 64;
+
+/** What a due entry carries besides its time: how long the last wait was, for backing off. */
+export interface DueValue {
+  delay_ms?: number;
+}
+
+export interface DueRecord extends DueValue {
+  config: string;
+  id: string;
+  atMs: number;
+}
 
 /** What `update` writes: the changed record(s) and any related operations, in one batch. */
 export interface RecordChange {
@@ -40,10 +51,19 @@ export class RecordStore {
     return record;
   }
 
-  /** Writes the records (and any extra operations) atomically. */
-  save(records: CertificateRecord[], extra: BatchOp[] = []): Promise<void> {
-    const ops: BatchOp[] = records.map((r) => ({ type: 'put', key: layout.record(r.config_name, r.cert_unique_id), value: r }));
-    return this.storage.batch([...ops, ...extra]);
+  /**
+   * Writes the records, their index entries (record-index.ts) and any extra
+   * operations atomically: an index never points at a record state that was
+   * not stored, and a stored state is never missing from the index.
+   */
+  async save(records: CertificateRecord[], extra: BatchOp[] = []): Promise<void> {
+    const now = Date.now();
+    const ops: BatchOp[] = [];
+    for (const record of records) {
+      ops.push({ type: 'put', key: layout.record(record.config_name, record.cert_unique_id), value: record });
+      ops.push(...(await this.indexOps(record, now)));
+    }
+    await this.storage.batch([...ops, ...extra]);
   }
 
   /**
@@ -66,23 +86,98 @@ export class RecordStore {
     });
   }
 
-  delete(config: string, id: string): Promise<void> {
-    return this.storage.delete(layout.record(config, id));
+  async delete(config: string, id: string): Promise<void> {
+    const summary = await this.summary(config, id);
+    await this.storage.batch([
+      { type: 'del', key: layout.record(config, id) },
+      { type: 'del', key: layout.recordSummary(config, id) },
+      ...(summary?.due ?? []).map((key) => ({ type: 'del' as const, key })),
+    ]);
   }
 
   list(config: string): Promise<string[]> {
     return this.storage.list(layout.records(config));
   }
 
-  /** Every record of every config, for the background collector and renewer. */
-  async *scan(): AsyncGenerator<CertificateRecord> {
+  summary(config: string, id: string): Promise<RecordSummary | undefined> {
+    return this.storage.getClear<RecordSummary>(layout.recordSummary(config, id));
+  }
+
+  /** Summaries of a config's records in id order, from the index: no record is read. */
+  async *summaries(config: string, page: { after?: string; limit?: number } = {}): AsyncGenerator<[string, RecordSummary]> {
+    const prefix = layout.recordSummaries(config);
+    const after = page.after === undefined ? undefined : prefix + page.after;
+    for await (const [key, summary] of this.storage.range<RecordSummary>(prefixRange(prefix, { after, limit: page.limit }))) {
+      yield [key.slice(prefix.length), summary];
+    }
+  }
+
+  /** Records whose `kind` of background work is due by `untilMs`, earliest first. */
+  async *due(kind: DueKind, untilMs: number): AsyncGenerator<DueRecord> {
+    const prefix = layout.dueKind(kind);
+    for await (const [key, value] of this.storage.range<DueValue>({ gte: prefix, lt: layout.dueUntil(kind, untilMs) })) {
+      yield { ...parseTimedKey(key, prefix), ...value };
+    }
+  }
+
+  /**
+   * Moves a record's `kind` entry to `atMs` without changing the record (the
+   * collector backing off, the renewer waiting after a failure). Nothing
+   * happens when the record no longer calls for that work.
+   */
+  reschedule(config: string, id: string, kind: DueKind, atMs: number, value: DueValue = {}): Promise<void> {
+    return this.locks.exclusive(`record:${config}/${id}`, async () => {
+      const summary = await this.summary(config, id);
+      const kindPrefix = layout.dueKind(kind);
+      const old = summary?.due.find((key) => key.startsWith(kindPrefix));
+      if (!summary || !old) return;
+      const key = layout.due(kind, atMs, config, id);
+      await this.storage.batch([
+        { type: 'del', key: old },
+        { type: 'putClear', key, value },
+        { type: 'putClear', key: layout.recordSummary(config, id), value: { ...summary, due: summary.due.map((k) => (k === old ? key : k)) } },
+      ]);
+    });
+  }
+
+  /**
+   * Builds the index entries of records stored before this index layout
+   * existed; a store that has them already is left alone.
+   */
+  async ensureIndexed(): Promise<number> {
+    if ((await this.storage.getClear<number>(layout.indexVersion)) === INDEX_VERSION) return 0;
+    let indexed = 0;
+    const now = Date.now();
     for (const dir of await this.storage.list(layout.recordConfigs)) {
       const config = dir.replace(/\/$/, '');
+      let ops: BatchOp[] = [];
       for (const id of await this.list(config)) {
         const record = await this.get(config, id);
-        if (record) yield record;
+        if (!record) continue;
+        ops.push(...(await this.indexOps(record, now)));
+        indexed++;
+        if (ops.length >= 1_000) {
+          await this.storage.batch(ops);
+          ops = [];
+        }
       }
+      await this.storage.batch(ops);
     }
+    await this.storage.batch([{ type: 'putClear', key: layout.indexVersion, value: INDEX_VERSION }]);
+    return indexed;
+  }
+
+  /** The record's summary and due entries, replacing those of the version stored before. */
+  private async indexOps(record: CertificateRecord, now: number): Promise<BatchOp[]> {
+    const { config_name: config, cert_unique_id: id } = record;
+    const previous = await this.summary(config, id);
+    const due = dueEntriesOf(record, now).map((entry) => layout.due(entry.kind, entry.atMs, config, id));
+    const stale = (previous?.due ?? []).filter((key) => !due.includes(key));
+    return [
+      ...stale.map((key) => ({ type: 'del' as const, key })),
+      ...due.map((key) => ({ type: 'putClear' as const, key, value: {} })),
+      { type: 'putClear', key: layout.recordSummary(config, id), value: summaryOf(record, due) },
+    ];
   }
 
   /**

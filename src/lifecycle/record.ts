@@ -193,8 +193,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Whole days until not_after, negative once expired (pycert's `(notAfter - now).days`). */
 export function daysLeft(record: CertificateRecord, now = new Date()): number | undefined {
-  if (!record.not_after) return undefined;
-  return Math.floor((Date.parse(record.not_after) - now.getTime()) / DAY_MS);
+  return daysUntil(record.not_after, now);
+}
+
+export function daysUntil(notAfter: string, now = new Date()): number | undefined {
+  if (!notAfter) return undefined;
+  return Math.floor((Date.parse(notAfter) - now.getTime()) / DAY_MS);
 }
 
 export interface RenewPolicy {

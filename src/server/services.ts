@@ -35,8 +35,8 @@ export interface RunningLifecycle {
   scmClients: ScmClientCache;
   collector: BackgroundCollector;
   renewer: BackgroundRenewer;
-  /** Starts the background workers (those enabled in the settings). */
-  start(): void;
+  /** Brings the indexes up to date, then starts the background workers (those enabled in the settings). */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,7 +60,9 @@ export function createLifecycle(options: LifecycleOptions): RunningLifecycle {
     scmClients,
     collector,
     renewer,
-    start() {
+    async start() {
+      const indexed = await lifecycle.records.ensureIndexed();
+      if (indexed > 0) options.logger.info({ records: indexed }, 'indexed the records of an older store');
       collector.start();
       renewer.start();
     },

@@ -110,7 +110,7 @@ export async function startServer(settings: ServerSettings, options: StartOption
           verifyScmCredentials(config, running.limiter, signal),
       };
       unsealed = { tokens, policies: new PolicyStore(storage), engine };
-      running.start();
+      await running.start();
       logger.info({ collector: settings.collector_enabled, renewer: settings.renewer_enabled }, 'background workers started');
     }
     const version = await readVersion();

@@ -16,6 +16,14 @@
  *   idempotency/<config>/<sha256(key)> enroll idempotency entries (24 h)
  *   intent/<config>/<intent id>        order intents: an enroll's key and CSR, written
  *                                      before SCM is called, gone once the record is stored
+ *
+ * Index entries, stored clear (storage.ts) and written in the same batch as
+ * what they index:
+ *   core/index-version                 which index layout the records have
+ *   index/records/<config>/<id>        a record's summary: domain, status, not_after, its due keys
+ *   index/due/<kind>/<ms>/<config>/<id>  when background work on a record is due (kind: collect,
+ *                                      renew, sync); <ms> is epoch ms, zero-padded so keys sort by time
+ *   index/expires/idempotency/<ms>/<config>/<sha256(key)>  when an idempotency entry may be swept
  */
 export const layout = {
   sealCheck: 'core/seal-check',
@@ -45,4 +53,28 @@ export const layout = {
   intentConfigs: 'intent/',
   intents: (config: string) => `intent/${config}/`,
   intent: (config: string, id: string) => `intent/${config}/${id}`,
+
+  indexVersion: 'core/index-version',
+  recordSummaries: (config: string) => `index/records/${config}/`,
+  recordSummary: (config: string, id: string) => `index/records/${config}/${id}`,
+  dueKind: (kind: DueKind) => `index/due/${kind}/`,
+  due: (kind: DueKind, atMs: number, config: string, id: string) => `index/due/${kind}/${sortableTime(atMs)}/${config}/${id}`,
+  /** Due keys of a kind up to and including `untilMs`: `[dueKind(kind), dueUntil(kind, untilMs))`. */
+  dueUntil: (kind: DueKind, untilMs: number) => `index/due/${kind}/${sortableTime(untilMs + 1)}`,
+  idempotencyExpiries: 'index/expires/idempotency/',
+  idempotencyExpiry: (atMs: number, config: string, keyHash: string) => `index/expires/idempotency/${sortableTime(atMs)}/${config}/${keyHash}`,
+  idempotencyExpiredBefore: (untilMs: number) => `index/expires/idempotency/${sortableTime(untilMs)}`,
 } as const;
+
+export type DueKind = 'collect' | 'renew' | 'sync';
+
+/** Epoch ms as 15 digits, so that keys sort in time order. */
+function sortableTime(ms: number): string {
+  return String(Math.max(0, Math.floor(ms))).padStart(15, '0');
+}
+
+/** The parts of a due or expiry key after its kind's prefix: `<ms>/<config>/<id>`. */
+export function parseTimedKey(key: string, prefix: string): { atMs: number; config: string; id: string } {
+  const [at, config, id] = key.slice(prefix.length).split('/');
+  return { atMs: Number(at), config: config!, id: id! };
+}

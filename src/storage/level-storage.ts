@@ -6,7 +6,7 @@
 import { Level } from 'level';
 import { Barrier, BarrierOpenError } from './barrier.js';
 import { layout } from './layout.js';
-import type { BatchOp, Storage } from './storage.js';
+import { prefixRange, type BatchOp, type KeyRange, type Storage } from './storage.js';
 
 /** Written at first start; if it will not open, the seal key is wrong. */
 const SEAL_CHECK_VALUE = 'scmpki seal check v1';
@@ -53,6 +53,11 @@ class LevelStorage implements Storage {
     await this.db.put(key, this.sealValue(key, value));
   }
 
+  async getClear<T>(key: string): Promise<T | undefined> {
+    const stored = await this.db.get(key);
+    return stored === undefined ? undefined : clearValue<T>(stored);
+  }
+
   async delete(key: string): Promise<void> {
     await this.db.del(key);
   }
@@ -60,18 +65,18 @@ class LevelStorage implements Storage {
   async batch(ops: BatchOp[]): Promise<void> {
     // Seal everything first, so a value that cannot be serialised fails the
     // whole batch before LevelDB sees any of it.
-    const sealedOps = ops.map((op) =>
-      op.type === 'put'
-        ? { type: 'put' as const, key: op.key, value: this.sealValue(op.key, op.value) }
-        : { type: 'del' as const, key: op.key },
-    );
+    const sealedOps = ops.map((op) => {
+      if (op.type === 'del') return op;
+      const value = op.type === 'put' ? this.sealValue(op.key, op.value) : jsonBytes(op.key, op.value);
+      return { type: 'put' as const, key: op.key, value };
+    });
     await this.db.batch(sealedOps);
   }
 
   async list(prefix: string): Promise<string[]> {
     const names = new Set<string>();
-    // '\uffff' sorts after every character a key may hold, so this is "all keys starting with prefix".
-    for await (const key of this.db.keys({ gte: prefix, lt: prefix + '\uffff' })) {
+    const { gte, lt } = prefixRange(prefix);
+    for await (const key of this.db.keys({ gte, lt })) {
       const rest = key.slice(prefix.length);
       const slash = rest.indexOf('/');
       names.add(slash === -1 ? rest : rest.slice(0, slash + 1));
@@ -79,13 +84,28 @@ class LevelStorage implements Storage {
     return [...names].filter((name) => name !== '').sort();
   }
 
+  async *range<T>(range: KeyRange): AsyncIterable<[string, T]> {
+    const lower = range.after !== undefined && range.after >= range.gte ? { gt: range.after } : { gte: range.gte };
+    for await (const [key, value] of this.db.iterator({ ...lower, lt: range.lt, limit: range.limit ?? -1 })) {
+      yield [key, clearValue<T>(value)];
+    }
+  }
+
   async close(): Promise<void> {
     await this.db.close();
   }
 
   private sealValue(key: string, value: unknown): Uint8Array {
-    const json = JSON.stringify(value);
-    if (json === undefined) throw new Error(`value for ${key} is not JSON-serialisable`);
-    return this.barrier.seal(key, Buffer.from(json, 'utf8'));
+    return this.barrier.seal(key, jsonBytes(key, value));
   }
+}
+
+function jsonBytes(key: string, value: unknown): Buffer {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new Error(`value for ${key} is not JSON-serialisable`);
+  return Buffer.from(json, 'utf8');
+}
+
+function clearValue<T>(stored: Uint8Array): T {
+  return JSON.parse(Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString('utf8')) as T;
 }

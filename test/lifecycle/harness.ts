@@ -68,7 +68,7 @@ export async function startHarness(options: { issueDelayMs?: number; settings?: 
       settings,
     });
     for (const config of Object.values(configs)) await running.lifecycle.configs.put(config);
-    running.start();
+    await running.start();
     return { storage, running };
   };
   const harness: Harness = {

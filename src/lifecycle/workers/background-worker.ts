@@ -1,8 +1,10 @@
 /**
- * The shell the collector and renewer share: a pass over storage every
- * `intervalMs` that can be stopped cleanly. `stop()` waits for the pass in
- * progress, so a server can close its storage right after. Timers are unref'd
- * so a forgotten worker never keeps a process alive.
+ * The shell the collector and renewer share: a pass every `intervalMs` that
+ * can be stopped cleanly. Passes read the due index, so a pass over a large,
+ * idle estate is a range read that finds nothing. `stop()` asks the pass in
+ * progress to end after the record it is on (passes check `stopping` between
+ * records) and waits for it, so a server can close its storage right after.
+ * Timers are unref'd so a forgotten worker never keeps a process alive.
  */
 import type { LifecycleServices } from '../services.js';
 
@@ -15,6 +17,8 @@ export abstract class BackgroundWorker<S extends WorkerSettings> {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  /** Set by stop(): a pass returns before its next record. */
+  protected stopping = false;
 
   constructor(
     protected readonly lifecycle: LifecycleServices,
@@ -27,11 +31,13 @@ export abstract class BackgroundWorker<S extends WorkerSettings> {
   start(): void {
     if (!this.settings.enabled) return;
     this.stopped = false;
+    this.stopping = false;
     this.schedule(0);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping = true;
     clearTimeout(this.timer);
     await this.running;
   }

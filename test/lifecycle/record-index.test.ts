@@ -1,0 +1,95 @@
+import t from 'tap';
+import { enrollCertificate } from '../../src/lifecycle/enroll.js';
+import { renewalDueAt } from '../../src/lifecycle/record-index.js';
+import type { CertificateRecord } from '../../src/lifecycle/record.js';
+import { layout } from '../../src/storage/layout.js';
+import type { BatchOp } from '../../src/storage/storage.js';
+import { startHarness } from './harness.js';
+
+const h = await startHarness({ issueDelayMs: 0 });
+t.teardown(() => h.close());
+const lc = () => h.running.lifecycle;
+
+/** Every batch the storage writes while `work` runs. */
+async function batchesDuring(work: () => Promise<unknown>): Promise<BatchOp[][]> {
+  const batches: BatchOp[][] = [];
+  const original = h.storage.batch.bind(h.storage);
+  h.storage.batch = async (ops) => {
+    batches.push(ops);
+    return original(ops);
+  };
+  try {
+    await work();
+  } finally {
+    h.storage.batch = original;
+  }
+  return batches;
+}
+
+t.test('every batch that writes a record writes its summary and due entries with it', async (t) => {
+  let enrolled: CertificateRecord | undefined;
+  const batches = await batchesDuring(async () => {
+    ({ record: enrolled } = await enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'indexed.example.com', sectigo_auto_renew: true }));
+  });
+  const id = enrolled!.cert_unique_id;
+  const recordBatches = batches.filter((ops) => ops.some((op) => op.type === 'put' && op.key === layout.record('web', id)));
+  t.ok(recordBatches.length >= 2, 'the Applied record and the Issued one were written');
+  for (const ops of recordBatches) {
+    const record = ops.find((op) => op.key === layout.record('web', id)) as { value: CertificateRecord };
+    const summary = ops.find((op) => op.type === 'putClear' && op.key === layout.recordSummary('web', id)) as { value: { status: string; due: string[] } } | undefined;
+    t.ok(summary, 'the summary is in the record\'s batch');
+    t.equal(summary?.value.status, record.value.state.at(-1)?.status, 'the summary says the state written');
+    for (const key of summary?.value.due ?? []) t.ok(ops.some((op) => op.type === 'putClear' && op.key === key), `${key} is in the same batch`);
+  }
+  const summary = await lc().records.summary('web', id);
+  t.match(summary, { domain: 'indexed.example.com', status: 'Issued', not_after: enrolled!.not_after });
+  t.same(
+    summary?.due.map((key) => key.split('/')[2]),
+    ['renew', 'sync'],
+    'an issued auto-renew record is due for renewal and sync, no longer for collect',
+  );
+  t.ok(summary?.due[0]?.includes(String(renewalDueAt(enrolled!)).padStart(15, '0')), 'renewal is due when its window opens');
+});
+
+t.test('a pending record is due for collect at once; deleting a record removes its index entries', async (t) => {
+  await h.sim.controls.updateSettings({ issueDelayMs: 60_000 });
+  t.teardown(() => h.sim.controls.updateSettings({ issueDelayMs: 0 }));
+  const { record } = await enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'pending.example.com', sectigo_max_timeout: 0 });
+  const id = record.cert_unique_id;
+  const due = [];
+  for await (const entry of lc().records.due('collect', Date.now())) due.push(entry.id);
+  t.ok(due.includes(id), 'the collector will find it');
+  const summary = await lc().records.summary('web', id);
+  await lc().records.delete('web', id);
+  t.equal(await lc().records.summary('web', id), undefined);
+  for (const key of summary?.due ?? []) t.equal(await h.storage.getClear(key), undefined, `${key} is gone`);
+});
+
+t.test('a store written before the index existed is indexed once at start', async (t) => {
+  const { record } = await enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'legacy.example.com' });
+  const id = record.cert_unique_id;
+  const summary = await lc().records.summary('web', id);
+  // What an older version left behind: the record, no index entries, no index version.
+  await h.storage.batch([
+    { type: 'del', key: layout.recordSummary('web', id) },
+    ...(summary?.due ?? []).map((key) => ({ type: 'del' as const, key })),
+    { type: 'del', key: layout.indexVersion },
+  ]);
+  await h.restart();
+  t.match(await lc().records.summary('web', id), { domain: 'legacy.example.com', status: 'Issued' });
+  t.equal(await lc().records.ensureIndexed(), 0, 'a second start has nothing to do');
+});
+
+t.test('idempotency entries are swept through their expiry index', async (t) => {
+  const { idempotency } = lc();
+  await lc().batch(idempotency.orderingOps('web', 'a'.repeat(64), 'p1'));
+  await lc().batch(idempotency.orderingOps('web', 'b'.repeat(64), 'p2'));
+  const dayAndMore = Date.now() + 25 * 60 * 60 * 1000;
+  t.equal(await idempotency.sweep(Date.now()), 0, 'nothing has expired yet');
+  t.ok(await idempotency.find('web', 'a'.repeat(64)));
+  t.equal(await idempotency.sweep(dayAndMore), 2, 'both expire after 24 h');
+  t.equal(await h.storage.get(layout.idempotency('web', 'a'.repeat(64))), undefined);
+  const left = [];
+  for await (const entry of h.storage.range({ gte: layout.idempotencyExpiries, lt: layout.idempotencyExpiredBefore(dayAndMore) })) left.push(entry);
+  t.same(left, [], 'the expiry entries went with them');
+});

@@ -8,7 +8,6 @@
  * Everything a policy can say is checked at write time; the stored rules are
  * already normalised, so a request never parses policy text.
  */
-import { parse as parseHcl } from '@cdktf/hcl2json';
 import { UserError } from '../errors.js';
 
 export const CAPABILITIES = ['create', 'read', 'update', 'patch', 'delete', 'list', 'sudo', 'deny'] as const;
@@ -52,7 +51,9 @@ async function toJson(text: string): Promise<unknown> {
     }
   }
   try {
-    return await parseHcl('policy.hcl', text);
+    // The wasm parser loads on the first HCL policy, not at every start.
+    const { parse } = await import('@cdktf/hcl2json');
+    return await parse('policy.hcl', text);
   } catch (err) {
     const message = String((err as Error).message ?? err)
       .replace(/^parse config: \[|\]$/g, '')

@@ -1,32 +1,24 @@
 #!/usr/bin/env node
 /**
- * The `scmpki` binary. Client commands are loaded eagerly and kept small so
- * `scmpki read` starts fast; the server and simulator pull in Koa, LevelDB
- * and a CA, so they are imported only when asked for.
+ * The `scmpki` binary. Every command is imported when it is asked for, so
+ * `scmpki read` does not load the server and `scmpki server` does not load
+ * the client's output formats: start-up time is part of what users measure.
  */
 import { readFileSync } from 'node:fs';
 import type { Terminal } from './command-context.js';
-import { deleteCommand } from './commands/delete.js';
-import { listCommand } from './commands/list.js';
-import { loginCommand } from './commands/login.js';
-import { policyWriteCommand } from './commands/policy-write.js';
-import { readCommand } from './commands/read.js';
-import { statusCommand } from './commands/status.js';
-import { tokenCreateCommand } from './commands/token-create.js';
-import { writeCommand } from './commands/write.js';
 import { LocalError } from './local-error.js';
 
 type Command = (argv: string[], term: Terminal) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
-  read: readCommand,
-  write: writeCommand,
-  list: listCommand,
-  delete: deleteCommand,
-  status: statusCommand,
-  login: loginCommand,
-  'token create': tokenCreateCommand,
-  'policy write': policyWriteCommand,
+  read: async (argv, term) => (await import('./commands/read.js')).readCommand(argv, term),
+  write: async (argv, term) => (await import('./commands/write.js')).writeCommand(argv, term),
+  list: async (argv, term) => (await import('./commands/list.js')).listCommand(argv, term),
+  delete: async (argv, term) => (await import('./commands/delete.js')).deleteCommand(argv, term),
+  status: async (argv, term) => (await import('./commands/status.js')).statusCommand(argv, term),
+  login: async (argv, term) => (await import('./commands/login.js')).loginCommand(argv, term),
+  'token create': async (argv, term) => (await import('./commands/token-create.js')).tokenCreateCommand(argv, term),
+  'policy write': async (argv, term) => (await import('./commands/policy-write.js')).policyWriteCommand(argv, term),
   agent: async (argv, term) => (await import('./agent/command.js')).agentCommand(argv, term),
 };
 

@@ -26,13 +26,20 @@ function objectSchema(def: PathDefinition<unknown>, required: string[]): object 
   };
 }
 
+/**
+ * Compiled on a path's first request, not at start: compiling every path's
+ * schemas up front was most of a server's start-up time.
+ */
 export function compileValidator(def: PathDefinition<unknown>): RequestValidator {
-  const forUpdate = ajv.compile(objectSchema(def, def.required ?? []));
-  const forOthers = ajv.compile(objectSchema(def, []));
+  let forUpdate: ValidateFunction | undefined;
+  let forOthers: ValidateFunction | undefined;
   return (operation, data) => {
     const copy = { ...data };
     coerceVaultStrings(def.fields, copy);
-    const validate: ValidateFunction = operation === 'update' ? forUpdate : forOthers;
+    const validate =
+      operation === 'update'
+        ? (forUpdate ??= ajv.compile(objectSchema(def, def.required ?? [])))
+        : (forOthers ??= ajv.compile(objectSchema(def, [])));
     if (!validate(copy)) throw new UserError(describeErrors(validate.errors ?? []));
     return copy;
   };

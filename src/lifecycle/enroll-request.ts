@@ -5,7 +5,7 @@
  * request merged over the config entry's defaults (here), so a default stored
  * as `"365"` is as good as a request's `365`.
  */
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { FieldSchema } from '../field-schema.js';
 import { UserError } from '../errors.js';
 import { splitSubjectAltNames } from '../pki/subject-alt-names.js';
@@ -139,7 +139,8 @@ function toAjvSchema(fields: Record<string, FieldSchema>): object {
   return { type: 'object', properties };
 }
 
-const validateMerged = ajv.compile(toAjvSchema(enrollFields));
+/** Compiled on the first enroll rather than at start. */
+let validateMerged: ValidateFunction | undefined;
 
 /**
  * CLI `k=v` pairs and some config defaults arrive as strings; a JSON-looking
@@ -181,6 +182,7 @@ export function parseEnrollRequest(
     if (value !== undefined && value !== null && value !== '') merged[name] = value;
   }
   const data = decodeJsonStrings(merged);
+  validateMerged ??= ajv.compile(toAjvSchema(enrollFields));
   if (!validateMerged(data)) {
     const [error] = validateMerged.errors ?? [];
     const field = error?.instancePath.replace(/^\//, '').split('/')[0] || 'request';

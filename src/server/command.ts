@@ -6,7 +6,6 @@
  */
 import { parseGoFlags } from '../cli/go-flags.js';
 import { createLogger } from '../logging.js';
-import { startDevServer } from './dev-mode.js';
 import { loadSettings } from './settings.js';
 import { startServer } from './start.js';
 
@@ -70,6 +69,8 @@ export async function runServerCommand(argv: string[]): Promise<number> {
 
     if (flags.dev) {
       const logger = createLogger({ level: process.env.SCMPKI_LOG_LEVEL ?? 'info' });
+      // The simulator and its CA are loaded only for -dev.
+      const { startDevServer } = await import('./dev-mode.js');
       const dev = await startDevServer({
         listenAddress: String(flags['dev-listen-address']),
         scmAddress: String(flags['dev-scm-address']),

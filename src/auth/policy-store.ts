@@ -20,7 +20,13 @@ export interface StoredPolicy {
   rules: PathRule[];
 }
 
+/** Distinct policy-name lists are few (one per kind of token); this only bounds a pathological mix. */
+const MAX_CACHED_ACLS = 1_000;
+
 export class PolicyStore {
+  /** Compiled ACLs by policy-name list; any policy write empties it (writes are rare, reads every request). */
+  private readonly acls = new Map<string, Promise<Acl>>();
+
   constructor(private readonly storage: Storage) {}
 
   async get(name: string): Promise<StoredPolicy | undefined> {
@@ -29,11 +35,15 @@ export class PolicyStore {
   }
 
   async put(entry: StoredPolicy): Promise<void> {
+    this.acls.clear();
     await this.storage.put(layout.policy(entry.name), entry);
+    this.acls.clear();
   }
 
   async delete(name: string): Promise<void> {
+    this.acls.clear();
     await this.storage.delete(layout.policy(name));
+    this.acls.clear();
   }
 
   /** Stored names plus the built-in ones, as `vault policy list` shows them. */
@@ -42,9 +52,16 @@ export class PolicyStore {
     return [...new Set([...stored, ...RESERVED_POLICIES])].sort();
   }
 
-  /** Read on every request, so an edited or deleted policy applies at once. Unknown names grant nothing, as in Vault. */
-  async aclFor(names: string[]): Promise<Acl> {
-    const entries = await Promise.all(names.map((name) => this.get(name)));
-    return new Acl(entries.map((entry) => entry?.rules ?? []));
+  /** Asked on every request; an edited or deleted policy applies at once. Unknown names grant nothing, as in Vault. */
+  aclFor(names: string[]): Promise<Acl> {
+    const key = names.join('\n');
+    let acl = this.acls.get(key);
+    if (!acl) {
+      if (this.acls.size >= MAX_CACHED_ACLS) this.acls.clear();
+      acl = Promise.all(names.map((name) => this.get(name))).then((entries) => new Acl(entries.map((entry) => entry?.rules ?? [])));
+      this.acls.set(key, acl);
+      acl.catch(() => this.acls.delete(key));
+    }
+    return acl;
   }
 }

@@ -18,6 +18,7 @@ import { verifyScmCredentials } from '../lifecycle/scm-clients.js';
 import { createLogger, type Logger } from '../logging.js';
 import { layout } from '../storage/layout.js';
 import { openStorage } from '../storage/level-storage.js';
+import { ReadCachedStorage } from '../storage/read-cache.js';
 import { decodeSealKey, loadOrCreateSealKeyFile } from '../storage/seal-key.js';
 import type { Storage } from '../storage/storage.js';
 import { serverMounts, type UnsealedParts } from './mounts.js';
@@ -89,7 +90,9 @@ export async function startServer(settings: ServerSettings, options: StartOption
   const logger = options.logger ?? createLogger({ level: settings.log_level });
   const sealKey = await sealKeyFor(settings, options);
   await mkdir(settings.storage_path, { recursive: true, mode: 0o700 });
-  const { storage, sealed } = await openStorage({ path: settings.storage_path, sealKey });
+  const opened = await openStorage({ path: settings.storage_path, sealKey });
+  const { sealed } = opened;
+  const storage = sealed ? opened.storage : new ReadCachedStorage(opened.storage);
   const stops: Array<() => Promise<void>> = [];
   try {
     let clusterId = '';

@@ -1,12 +1,17 @@
-import type { Logger } from '../logging.js';
 import type { Operation } from './path.js';
 import type { TokenEntry } from '../auth/token-store.js';
+
+export interface RequestLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
 
 /** What the middlewares work out about a request, in the order they run. */
 export interface RequestState {
   requestId: string;
-  /** Child logger carrying request_id. */
-  logger: Logger;
+  /** Log lines carrying request_id. */
+  logger: RequestLogger;
   /** Fires when the client goes away or max_request_duration passes. */
   signal: AbortSignal;
   /** Path under /v1/, without leading or trailing slash. */

@@ -6,23 +6,28 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logging.js';
-import type { RequestState } from '../framework/request-state.js';
+import type { RequestLogger, RequestState } from '../framework/request-state.js';
 
 export function requestContext(logger: Logger, maxRequestDurationMs: number): Middleware<RequestState> {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
     ctx.state.requestId = requestId;
-    ctx.state.logger = logger.child({ request_id: requestId });
-    const disconnected = new AbortController();
+    // Bound fields instead of a pino child per request: a child logger costs more than the line itself.
+    ctx.state.logger = requestLogger(logger, requestId);
+    // One controller and one timer per request, cleared when it ends: cheaper
+    // on the hot path than AbortSignal.any over AbortSignal.timeout.
+    const aborted = new AbortController();
+    const deadline = setTimeout(() => aborted.abort(new DOMException('the request took longer than max_request_duration', 'TimeoutError')), maxRequestDurationMs);
     ctx.res.once('close', () => {
-      if (!ctx.res.writableFinished) disconnected.abort(new Error('client disconnected'));
+      if (!ctx.res.writableFinished) aborted.abort(new Error('client disconnected'));
     });
-    ctx.state.signal = AbortSignal.any([disconnected.signal, AbortSignal.timeout(maxRequestDurationMs)]);
+    ctx.state.signal = aborted.signal;
     ctx.set('Cache-Control', 'no-store');
     try {
       await next();
     } finally {
+      clearTimeout(deadline);
       ctx.state.logger.info(
         {
           method: ctx.state.operation === 'list' ? 'LIST' : ctx.method,
@@ -34,4 +39,10 @@ export function requestContext(logger: Logger, maxRequestDurationMs: number): Mi
       );
     }
   };
+}
+
+/** The request's log lines, each carrying its request_id. */
+function requestLogger(logger: Logger, requestId: string): RequestLogger {
+  const bound = (level: 'info' | 'warn' | 'error') => (fields: object, message: string) => logger[level]({ request_id: requestId, ...fields }, message);
+  return { info: bound('info'), warn: bound('warn'), error: bound('error') };
 }

@@ -5,6 +5,7 @@
  * the new one) goes through `save`, which writes them in one batch: a crash
  * never leaves a `Renewed` record pointing at nothing.
  */
+import { createHash } from 'node:crypto';
 import { layout, parseTimedKey, type DueKind } from '../storage/layout.js';
 import { prefixRange, type BatchOp, type Storage } from '../storage/storage.js';
 import { dueEntriesOf, summaryOf, type RecordSummary } from './record-index.js';
@@ -17,6 +18,19 @@ const INDEX_VERSION = 1;
 
 /** Renew chains are short; this only stops a corrupted loop of links. */
 const MAX_RENEW_HOPS = 64;
+
+/**
+ * A record as stored: its CA chain (the same few certificates for thousands
+ * of records) lives once under `chain/<sha256>` and the record names it.
+ * Records written before that carry `ca_chain` themselves and read as before.
+ */
+type StoredRecord = Omit<CertificateRecord, 'ca_chain'> & { ca_chain: string[]; ca_chain_ref?: string };
+
+function storedForm(record: CertificateRecord): { value: StoredRecord; chain?: { ref: string; certificates: string[] } } {
+  if (record.ca_chain.length === 0) return { value: record };
+  const ref = createHash('sha256').update(record.ca_chain.join('\n')).digest('hex');
+  return { value: { ...record, ca_chain: [], ca_chain_ref: ref }, chain: { ref, certificates: record.ca_chain } };
+}
 
 /** What a due entry carries besides its time: how long the last wait was, for backing off. */
 export interface DueValue {
@@ -36,13 +50,19 @@ export interface RecordChange {
 }
 
 export class RecordStore {
+  /** Chains written by this process; a chain is written again after a restart, harmlessly. */
+  private readonly storedChains = new Set<string>();
+
   constructor(
     private readonly storage: Storage,
     private readonly locks: Locks,
   ) {}
 
-  get(config: string, id: string): Promise<CertificateRecord | undefined> {
-    return this.storage.get<CertificateRecord>(layout.record(config, id));
+  async get(config: string, id: string): Promise<CertificateRecord | undefined> {
+    const stored = await this.storage.get<StoredRecord>(layout.record(config, id));
+    if (!stored?.ca_chain_ref) return stored as CertificateRecord | undefined;
+    const { ca_chain_ref: ref, ...record } = stored;
+    return { ...record, ca_chain: (await this.storage.get<string[]>(layout.chain(ref))) ?? [] };
   }
 
   async require(config: string, id: string): Promise<CertificateRecord> {
@@ -59,11 +79,18 @@ export class RecordStore {
   async save(records: CertificateRecord[], extra: BatchOp[] = []): Promise<void> {
     const now = Date.now();
     const ops: BatchOp[] = [];
+    const newChains: string[] = [];
     for (const record of records) {
-      ops.push({ type: 'put', key: layout.record(record.config_name, record.cert_unique_id), value: record });
+      const { value, chain } = storedForm(record);
+      if (chain && !this.storedChains.has(chain.ref)) {
+        ops.push({ type: 'put', key: layout.chain(chain.ref), value: chain.certificates });
+        newChains.push(chain.ref);
+      }
+      ops.push({ type: 'put', key: layout.record(record.config_name, record.cert_unique_id), value });
       ops.push(...(await this.indexOps(record, now)));
     }
     await this.storage.batch([...ops, ...extra]);
+    for (const ref of newChains) this.storedChains.add(ref);
   }
 
   /**

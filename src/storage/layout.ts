@@ -12,6 +12,7 @@
  *   policy/<name>                      ACL policies (text and parsed rules)
  *   config/<name>                      SCM config entries
  *   cert/<config>/<cert_unique_id>     certificate records
+ *   chain/<sha256>                     a CA chain, shared by every record it issued
  *   profile/<config>/<type_id>         downloaded SCM profiles
  *   idempotency/<config>/<sha256(key)> enroll idempotency entries (24 h)
  *   intent/<config>/<intent id>        order intents: an enroll's key and CSR, written
@@ -42,6 +43,8 @@ export const layout = {
   recordConfigs: 'cert/',
   records: (config: string) => `cert/${config}/`,
   record: (config: string, id: string) => `cert/${config}/${id}`,
+
+  chain: (sha256: string) => `chain/${sha256}`,
 
   profiles: (config: string) => `profile/${config}/`,
   profile: (config: string, typeId: number | string) => `profile/${config}/${typeId}`,

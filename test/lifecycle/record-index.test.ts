@@ -93,3 +93,14 @@ t.test('idempotency entries are swept through their expiry index', async (t) => 
   for await (const entry of h.storage.range({ gte: layout.idempotencyExpiries, lt: layout.idempotencyExpiredBefore(dayAndMore) })) left.push(entry);
   t.same(left, [], 'the expiry entries went with them');
 });
+
+t.test('the CA chain is stored once for every record it issued, and every read gets it whole', async (t) => {
+  const first = (await enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'chain-a.example.com' })).record;
+  const second = (await enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'chain-b.example.com' })).record;
+  t.ok(first.ca_chain.length >= 1, 'the answer carries the chain');
+  const stored = await Promise.all([first, second].map((r) => h.storage.get<Record<string, unknown>>(layout.record('web', r.cert_unique_id))));
+  t.same(stored.map((s) => s?.ca_chain), [[], []], 'no record holds the chain itself');
+  t.equal(stored[0]?.ca_chain_ref, stored[1]?.ca_chain_ref, 'both name the same chain entry');
+  t.same(await h.storage.get(layout.chain(String(stored[0]?.ca_chain_ref))), first.ca_chain);
+  t.same((await lc().records.require('web', second.cert_unique_id)).ca_chain, first.ca_chain, 'a read puts the chain back');
+});

@@ -93,9 +93,9 @@ export function mountControlRoutes(router: Router, runtime: SimulatorRuntime): v
     const { days } = validateExpiry(jsonBody(ctx));
     const order = state.ssl.get(intParam(ctx.params.sslId) ?? -1);
     if (!order) throw new ControlInputError(`no SSL order ${ctx.params.sslId}`, 404);
-    await issuer.settleSsl(order);
+    issuer.settleSsl(order);
     if (!order.certificate) throw new ControlInputError(`SSL order ${order.sslId} is ${order.status}, not issued`, 409);
-    await issuer.forceExpiry(order, days);
+    issuer.forceExpiry(order, days);
     await runtime.persist();
     ctx.body = { sslId: order.sslId, status: order.status, notAfter: order.notAfter };
   });
@@ -104,9 +104,9 @@ export function mountControlRoutes(router: Router, runtime: SimulatorRuntime): v
     const { days } = validateExpiry(jsonBody(ctx));
     const order = state.smime.get(ctx.params.backendCertId);
     if (!order) throw new ControlInputError(`no S/MIME order ${ctx.params.backendCertId}`, 404);
-    await issuer.settleSmime(order);
+    issuer.settleSmime(order);
     if (!order.certificate) throw new ControlInputError(`S/MIME order ${order.backendCertId} is ${order.status}, not issued`, 409);
-    await issuer.forceExpiry(order, days);
+    issuer.forceExpiry(order, days);
     await runtime.persist();
     ctx.body = { backendCertId: order.backendCertId, status: order.status, notAfter: order.notAfter };
   });

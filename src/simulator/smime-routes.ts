@@ -31,12 +31,12 @@ export function mountSmimeRoutes(router: Router, runtime: SimulatorRuntime): voi
   const smime = (suffix: string) => versioned('smime', ['v1', 'v2'], suffix);
   const { state, issuer, ca } = runtime;
 
-  const byOrder = async (backendCertId: string): Promise<SmimeOrder> => {
+  const byOrder = (backendCertId: string): SmimeOrder => {
     const order = state.smime.get(backendCertId);
     if (!order) throw scm.invalidOrderNumber(backendCertId);
     return issuer.settleSmime(order);
   };
-  const bySerial = async (serial: string): Promise<SmimeOrder> => {
+  const bySerial = (serial: string): SmimeOrder => {
     const order = [...state.smime.values()].find((o) => o.serialNumber === normalizeSerial(serial));
     if (!order) throw scm.certificateNotFound(`Serial number: ${serial}`);
     return issuer.settleSmime(order);
@@ -101,8 +101,8 @@ export function mountSmimeRoutes(router: Router, runtime: SimulatorRuntime): voi
     ctx.body = { orderNumber: order.orderNumber, backendCertId: order.backendCertId };
   });
 
-  const collect = async (ctx: Context, format: string) => {
-    const order = await byOrder(ctx.params.backendCertId);
+  const collect = (ctx: Context, format: string) => {
+    const order = byOrder(ctx.params.backendCertId);
     if (!isCollectFormat(format)) throw scm.unsupportedFormat(format);
     if (order.status === 'revoked') throw scm.smimeRevoked();
     if (!order.certificate || order.status === 'requested') throw pendingReply(state.settings.pendingStyle ?? -183);
@@ -136,23 +136,21 @@ export function mountSmimeRoutes(router: Router, runtime: SimulatorRuntime): voi
     }
     ctx.status = 204;
   };
-  mountScm(router, runtime, 'post', smime('/revoke/order/:backendCertId'), 'smime.revoke', async (ctx) =>
-    revoke(ctx, [await byOrder(ctx.params.backendCertId)]),
+  mountScm(router, runtime, 'post', smime('/revoke/order/:backendCertId'), 'smime.revoke', (ctx) =>
+    revoke(ctx, [byOrder(ctx.params.backendCertId)]),
   );
-  mountScm(router, runtime, 'post', smime('/revoke/serial/:serial'), 'smime.revokeBySerial', async (ctx) =>
-    revoke(ctx, [await bySerial(ctx.params.serial)]),
+  mountScm(router, runtime, 'post', smime('/revoke/serial/:serial'), 'smime.revokeBySerial', (ctx) =>
+    revoke(ctx, [bySerial(ctx.params.serial)]),
   );
-  mountScm(router, runtime, 'post', smime('/revoke'), 'smime.revokeByEmail', async (ctx) => {
+  mountScm(router, runtime, 'post', smime('/revoke'), 'smime.revokeByEmail', (ctx) => {
     const email = requiredString(jsonBody(ctx), 'email', 128);
-    const orders = await Promise.all(
-      [...state.smime.values()].filter((o) => o.email === email).map((o) => issuer.settleSmime(o)),
-    );
+    const orders = [...state.smime.values()].filter((o) => o.email === email).map((o) => issuer.settleSmime(o));
     const issued = orders.filter((o) => o.status === 'issued');
     if (issued.length === 0) throw scm.certificateNotFound(`No valid client certificates found for ${email}.`);
     revoke(ctx, issued);
   });
 
-  const renew = async (ctx: Context, original: SmimeOrder) => {
+  const renew = (ctx: Context, original: SmimeOrder) => {
     if (original.status !== 'issued' && original.status !== 'expired') throw scm.smimeRenewFailed(original.status);
     const renewed: SmimeOrder = {
       ...structuredClone(original),
@@ -167,15 +165,15 @@ export function mountSmimeRoutes(router: Router, runtime: SimulatorRuntime): voi
     state.smime.set(renewed.backendCertId, renewed);
     ctx.body = { orderNumber: renewed.orderNumber, backendCertId: renewed.backendCertId };
   };
-  mountScm(router, runtime, 'post', smime('/renew/order/:backendCertId'), 'smime.renew', async (ctx) =>
-    renew(ctx, await byOrder(ctx.params.backendCertId)),
+  mountScm(router, runtime, 'post', smime('/renew/order/:backendCertId'), 'smime.renew', (ctx) =>
+    renew(ctx, byOrder(ctx.params.backendCertId)),
   );
-  mountScm(router, runtime, 'post', smime('/renew/serial/:serial'), 'smime.renewBySerial', async (ctx) =>
-    renew(ctx, await bySerial(ctx.params.serial)),
+  mountScm(router, runtime, 'post', smime('/renew/serial/:serial'), 'smime.renewBySerial', (ctx) =>
+    renew(ctx, bySerial(ctx.params.serial)),
   );
 
   mountScm(router, runtime, 'post', smime('/replace/order/:backendCertId'), 'smime.replace', async (ctx) => {
-    const order = await byOrder(ctx.params.backendCertId);
+    const order = byOrder(ctx.params.backendCertId);
     const body = jsonBody(ctx);
     const csr = await decodeCsr(body.csr);
     optionalString(body, 'reason', 512);
@@ -190,8 +188,8 @@ export function mountSmimeRoutes(router: Router, runtime: SimulatorRuntime): voi
     ctx.status = 204;
   });
 
-  mountScm(router, runtime, 'get', smime(''), 'smime.list', async (ctx) => {
-    const orders = await Promise.all([...state.smime.values()].map((o) => issuer.settleSmime(o)));
+  mountScm(router, runtime, 'get', smime(''), 'smime.list', (ctx) => {
+    const orders = [...state.smime.values()].map((o) => issuer.settleSmime(o));
     const email = queryString(ctx, 'email');
     const status = queryString(ctx, 'state');
     const backendCertId = queryString(ctx, 'backendCertId');
@@ -206,7 +204,7 @@ export function mountSmimeRoutes(router: Router, runtime: SimulatorRuntime): voi
     ctx.body = page(ctx, matching.sort((a, b) => a.id - b.id)).map(smimeListItem);
   });
 
-  mountScm(router, runtime, 'get', smime('/:id'), 'smime.details', async (ctx) => {
+  mountScm(router, runtime, 'get', smime('/:id'), 'smime.details', (ctx) => {
     const id = intParam(ctx.params.id);
     const order = [...state.smime.values()].find((o) => o.id === id);
     if (!order) {
@@ -214,6 +212,6 @@ export function mountSmimeRoutes(router: Router, runtime: SimulatorRuntime): voi
       ctx.body = { code: -5101, description: `Certificate not found. Id: ${ctx.params.id}` };
       return;
     }
-    ctx.body = smimeDetails(await issuer.settleSmime(order));
+    ctx.body = smimeDetails(issuer.settleSmime(order));
   });
 }

@@ -71,7 +71,7 @@ export function mountSslOrders(router: Router, runtime: SimulatorRuntime): void 
 
   const renew = async (ctx: Context, original: SslOrder | undefined): Promise<SslOrder> => {
     if (!original) throw scm.renewTargetInvalid();
-    await issuer.settleSsl(original);
+    issuer.settleSsl(original);
     if (original.status !== 'Issued' && original.status !== 'Expired') throw scm.notIssued(original.status);
     const profile = profileOf(original);
     if (!profile.renewable) throw scm.profileForbidsRenew();
@@ -119,7 +119,7 @@ export function mountSslOrders(router: Router, runtime: SimulatorRuntime): void 
     const commonName = optionalString(body, 'commonName', 64);
     const sans = optionalStringArray(body, 'subjectAlternativeNames');
     checkSubjectAltNames(sans, 'subjectAlternativeNames');
-    await issuer.settleSsl(order);
+    issuer.settleSsl(order);
     if (order.status !== 'Issued') throw scm.notIssued(order.status);
     checkKeyAgainstProfile(csr, profileOf(order));
 

@@ -20,7 +20,7 @@ export function mountSslRoutes(router: Router, runtime: SimulatorRuntime): void 
   const ssl = (suffix: string) => versioned('ssl', ['v1', 'v2'], suffix);
   const { state, issuer, ca } = runtime;
 
-  const settled = async (id: string | undefined, notFoundStatus = 400): Promise<SslOrder> => {
+  const settled = (id: string | undefined, notFoundStatus = 400): SslOrder => {
     const order = state.ssl.get(intParam(id) ?? -1);
     if (!order) throw scm.wrongSslId(id ?? '', notFoundStatus);
     return issuer.settleSsl(order);
@@ -41,8 +41,8 @@ export function mountSslRoutes(router: Router, runtime: SimulatorRuntime): void 
     ctx.body = state.settings.sslCustomFields;
   });
 
-  const collect = async (ctx: Context, format: string) => {
-    const order = await settled(ctx.params.sslId);
+  const collect = (ctx: Context, format: string) => {
+    const order = settled(ctx.params.sslId);
     if (!isCollectFormat(format)) throw scm.unknownSslFormat(format);
     if (order.status === 'Revoked') throw scm.revokedNoDownload();
     if (order.status === 'Declined') throw scm.notCollectable();
@@ -59,12 +59,12 @@ export function mountSslRoutes(router: Router, runtime: SimulatorRuntime): void 
     collect(ctx, queryString(ctx, 'format') ?? 'base64'),
   );
 
-  const revoke = async (ctx: Context, order: SslOrder) => {
+  const revoke = (ctx: Context, order: SslOrder) => {
     const body = jsonBody(ctx);
     requiredString(body, 'reason', 512);
     const reasonCode = optionalInt(body, 'reasonCode') ?? 0;
     if (!REASON_CODES.includes(reasonCode)) throw scm.invalidField('reasonCode');
-    await issuer.settleSsl(order);
+    issuer.settleSsl(order);
     if (order.status === 'Revoked') throw scm.alreadyRevoked();
     if (order.status !== 'Issued') throw scm.onlyIssuedRevocable();
     order.status = 'Revoked';
@@ -72,20 +72,20 @@ export function mountSslRoutes(router: Router, runtime: SimulatorRuntime): void 
     order.reasonCode = reasonCode;
     ctx.status = 204;
   };
-  mountScm(router, runtime, 'post', ssl('/revoke/serial/:serial'), 'revokeBySerial', async (ctx) => {
+  mountScm(router, runtime, 'post', ssl('/revoke/serial/:serial'), 'revokeBySerial', (ctx) => {
     const serial = normalizeSerial(ctx.params.serial);
     const order = [...state.ssl.values()].find((o) => o.serialNumber === serial);
     if (!order) throw scm.certificateNotFound(`Serial number: ${ctx.params.serial}`);
-    await revoke(ctx, order);
+    revoke(ctx, order);
   });
-  mountScm(router, runtime, 'post', ssl('/revoke/:sslId'), 'revoke', async (ctx) => {
+  mountScm(router, runtime, 'post', ssl('/revoke/:sslId'), 'revoke', (ctx) => {
     const order = state.ssl.get(intParam(ctx.params.sslId) ?? -1);
     if (!order) throw scm.wrongSslId(ctx.params.sslId);
-    await revoke(ctx, order);
+    revoke(ctx, order);
   });
 
-  mountScm(router, runtime, 'post', ssl('/approve/:sslId'), 'approve', async (ctx) => {
-    const order = await settled(ctx.params.sslId);
+  mountScm(router, runtime, 'post', ssl('/approve/:sslId'), 'approve', (ctx) => {
+    const order = settled(ctx.params.sslId);
     requiredString(jsonBody(ctx), 'message', 512);
     if (order.status !== 'Requested') throw scm.cannotApprove(order.status);
     order.approved = new Date().toISOString();
@@ -93,8 +93,8 @@ export function mountSslRoutes(router: Router, runtime: SimulatorRuntime): void 
     ctx.status = 204;
   });
 
-  mountScm(router, runtime, 'post', ssl('/decline/:sslId'), 'decline', async (ctx) => {
-    const order = await settled(ctx.params.sslId);
+  mountScm(router, runtime, 'post', ssl('/decline/:sslId'), 'decline', (ctx) => {
+    const order = settled(ctx.params.sslId);
     requiredString(jsonBody(ctx), 'message', 512);
     if (order.status !== 'Requested') throw scm.cannotApprove(order.status);
     order.status = 'Declined';
@@ -103,13 +103,13 @@ export function mountSslRoutes(router: Router, runtime: SimulatorRuntime): void 
   });
 
   // GET also answers HEAD (@koa/router), which is SCM's "count" call: the header, no body.
-  mountScm(router, runtime, 'get', ssl(''), 'list', async (ctx) => {
-    const orders = await Promise.all([...state.ssl.values()].map((o) => issuer.settleSsl(o)));
+  mountScm(router, runtime, 'get', ssl(''), 'list', (ctx) => {
+    const orders = [...state.ssl.values()].map((o) => issuer.settleSsl(o));
     ctx.body = page(ctx, orders.filter(listFilter(ctx)).sort((a, b) => a.sslId - b.sslId)).map(sslListItem);
   });
 
-  mountScm(router, runtime, 'get', ssl('/:sslId'), 'details', async (ctx) => {
-    ctx.body = sslDetails(await settled(ctx.params.sslId, 404));
+  mountScm(router, runtime, 'get', ssl('/:sslId'), 'details', (ctx) => {
+    ctx.body = sslDetails(settled(ctx.params.sslId, 404));
   });
 }
 

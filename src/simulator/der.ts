@@ -6,7 +6,7 @@
  */
 import { isIPv4 } from 'node:net';
 
-export function tlv(tag: number, ...contents: Buffer[]): Buffer {
+function tlv(tag: number, ...contents: Buffer[]): Buffer {
   const body = Buffer.concat(contents);
   return Buffer.concat([Buffer.from([tag]), encodeLength(body.length), body]);
 }

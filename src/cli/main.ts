@@ -25,7 +25,7 @@ const COMMANDS: Record<string, Command> = {
 /** Long-running services, imported on demand. */
 const SERVICES: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
   server: async () => (await import('../server/command.js')).runServerCommand,
-  'scm-simulator': async () => (await import('../simulator/command.js')).runSimulatorCommand,
+  'scm-simulator': async () => (await import('./commands/scm-simulator.js')).runSimulatorCommand,
 };
 
 const USAGE = `Usage: scmpki <command> [args]

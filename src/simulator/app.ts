@@ -2,7 +2,6 @@
  * The Koa app: SCM's error shape, a raw body reader (SCM parses JSON whatever
  * the Content-Type; the token endpoint takes a form), then the routes.
  */
-import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { TOKEN_PATH, issueToken } from './auth.js';
@@ -13,6 +12,7 @@ import { mountScm, rawBody, type SimulatorRuntime } from './runtime.js';
 import { ScmReply } from './scm-reply.js';
 import { mountSmimeRoutes } from './smime-routes.js';
 import { mountSslOrders } from './ssl-orders.js';
+import { RouteTable } from './route-table.js';
 import { mountSslRoutes } from './ssl-routes.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -48,22 +48,22 @@ export function createApp(runtime: SimulatorRuntime, logger?: Logger): Koa {
     await next();
   });
 
-  const router = new Router();
-  mountControlRoutes(router, runtime);
+  const routes = new RouteTable();
+  mountControlRoutes(routes, runtime);
   mountScm(
-    router,
+    routes,
     runtime,
-    'post',
+    'POST',
     TOKEN_PATH,
     'token',
     (ctx) => issueToken(ctx, rawBody(ctx), runtime.credentials, runtime.tokens, runtime.state.settings.tokenTtlSeconds),
     { authenticated: false },
   );
-  mountOrgRoutes(router, runtime);
-  mountSslOrders(router, runtime);
-  mountSslRoutes(router, runtime);
-  mountSmimeRoutes(router, runtime);
-  app.use(router.routes());
+  mountOrgRoutes(routes, runtime);
+  mountSslOrders(routes, runtime);
+  mountSslRoutes(routes, runtime);
+  mountSmimeRoutes(routes, runtime);
+  app.use(routes.middleware());
   // Spring's default for an unmapped path.
   app.use((ctx) => {
     ctx.status = 404;

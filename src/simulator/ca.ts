@@ -1,11 +1,15 @@
 /**
  * The simulator's certificate authority: a root and an intermediate that sign
- * the CSRs SCM receives. RSA keys on purpose: real SCM chains are RSA, and the
- * rest of scmpki (node-forge PKCS#12) must be able to read whatever we issue.
+ * the CSRs SCM receives. RSA keys on purpose: real SCM chains are RSA.
+ * The two CA certificates are made once with @peculiar/x509; leaves, one per
+ * order, are written directly (leaf-certificate.ts) and signed with
+ * node:crypto, which costs a fraction of the generic generator.
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { KeyObject, randomBytes, sign } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { pem } from './der.js';
+import { EXTENDED_KEY_USAGE, KEY_USAGE_BIT, leafTbs, signedCertificate, type LeafName } from './leaf-certificate.js';
 
 x509.cryptoProvider.set(globalThis.crypto);
 
@@ -29,10 +33,12 @@ export type LeafPurpose = 'ssl' | 'smime';
 
 export interface LeafRequest {
   purpose: LeafPurpose;
-  subject: x509.Name | string;
-  publicKey: x509.PublicKey;
+  /** DER Name. */
+  subject: Buffer;
+  /** DER SubjectPublicKeyInfo, as the CSR carries it. */
+  publicKey: Buffer;
   keyAlgorithm: 'RSA' | 'EC';
-  subjectAltNames: x509.JsonGeneralName[];
+  subjectAltNames: LeafName[];
   notBefore: Date;
   notAfter: Date;
 }
@@ -45,13 +51,21 @@ export interface IssuedLeaf {
 
 export class CertificateAuthority {
   private readonly issuedSerials = new Set<string>();
+  /** What every leaf takes from the intermediate, worked out once. */
+  private readonly signingKey: KeyObject;
+  private readonly issuerName: Buffer;
+  private readonly authorityKeyId: Buffer;
 
   private constructor(
     readonly root: x509.X509Certificate,
     private readonly rootKey: CryptoKey,
     readonly intermediate: x509.X509Certificate,
     private readonly intermediateKey: CryptoKey,
-  ) {}
+  ) {
+    this.signingKey = KeyObject.from(intermediateKey);
+    this.issuerName = Buffer.from(intermediate.subjectName.toArrayBuffer());
+    this.authorityKeyId = Buffer.from(subjectKeyId(intermediate), 'hex');
+  }
 
   static async generate(): Promise<CertificateAuthority> {
     const now = Date.now();
@@ -120,40 +134,32 @@ export class CertificateAuthority {
     for (const serial of serials) this.issuedSerials.add(serial.toLowerCase());
   }
 
-  async issue(request: LeafRequest): Promise<IssuedLeaf> {
+  issue(request: LeafRequest): IssuedLeaf {
     let serialNumber = randomSerial();
     while (this.issuedSerials.has(serialNumber)) serialNumber = randomSerial();
     this.issuedSerials.add(serialNumber);
-    const cert = await x509.X509CertificateGenerator.create({
+    const { serverAuth, clientAuth, emailProtection } = EXTENDED_KEY_USAGE;
+    const tbs = leafTbs({
       serialNumber,
+      issuer: this.issuerName,
       subject: request.subject,
-      issuer: this.intermediate.subject,
+      publicKey: request.publicKey,
       notBefore: request.notBefore,
       notAfter: request.notAfter,
-      signingAlgorithm: SIGNING,
-      publicKey: request.publicKey,
-      signingKey: this.intermediateKey,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(leafKeyUsages(request), true),
-        new x509.ExtendedKeyUsageExtension(
-          request.purpose === 'ssl'
-            ? [x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]
-            : [x509.ExtendedKeyUsage.emailProtection, x509.ExtendedKeyUsage.clientAuth],
-        ),
-        new x509.SubjectAlternativeNameExtension(request.subjectAltNames),
-        await x509.SubjectKeyIdentifierExtension.create(request.publicKey),
-        new x509.AuthorityKeyIdentifierExtension(subjectKeyId(this.intermediate)),
-      ],
+      keyUsageBits: leafKeyUsages(request),
+      extendedKeyUsages: request.purpose === 'ssl' ? [serverAuth, clientAuth] : [emailProtection, clientAuth],
+      subjectAltNames: request.subjectAltNames,
+      authorityKeyId: this.authorityKeyId,
     });
-    return { pem: cert.toString('pem'), serialNumber };
+    const der = signedCertificate(tbs, sign('sha256', tbs, this.signingKey));
+    return { pem: pem(der, 'CERTIFICATE'), serialNumber };
   }
 }
 
-function leafKeyUsages({ purpose, keyAlgorithm }: LeafRequest): x509.KeyUsageFlags {
-  const { digitalSignature, keyEncipherment, keyAgreement } = x509.KeyUsageFlags;
-  if (keyAlgorithm === 'RSA') return digitalSignature | keyEncipherment;
-  return purpose === 'smime' ? digitalSignature | keyAgreement : digitalSignature;
+function leafKeyUsages({ purpose, keyAlgorithm }: LeafRequest): number[] {
+  const { digitalSignature, keyEncipherment, keyAgreement } = KEY_USAGE_BIT;
+  if (keyAlgorithm === 'RSA') return [digitalSignature, keyEncipherment];
+  return purpose === 'smime' ? [digitalSignature, keyAgreement] : [digitalSignature];
 }
 
 function subjectKeyId(cert: x509.X509Certificate): string {

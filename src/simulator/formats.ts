@@ -4,7 +4,8 @@
  * root first and leaf last, `x509R` is leaf first.
  */
 import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import type * as x509 from '@peculiar/x509';
+import { explicit, octetString, oid, pem, sequence, set, smallInteger } from './der.js';
 
 export const COLLECT_FORMATS = [
   'x509',
@@ -36,40 +37,58 @@ export interface CollectBody {
   extension: 'crt' | 'p7b';
 }
 
+/**
+ * The leaf stays the PEM text it was issued as: collect is the hottest call a
+ * benchmark makes, and parsing the certificate only to print it again bought
+ * nothing.
+ */
 export function renderCollect(format: CollectFormat, chain: IssuedChain): CollectBody {
-  const leaf = new x509.X509Certificate(chain.leaf);
-  const { intermediate, root } = chain;
-  const pem = (certs: x509.X509Certificate[]): CollectBody => ({
-    body: Buffer.from(certs.map((c) => c.toString('pem')).join('\n') + '\n'),
+  const leaf = { pem: chain.leaf, der: Buffer.from(chain.leaf.replace(/-----[^-]+-----|\s/g, ''), 'base64') };
+  const [intermediate, root] = [chain.intermediate, chain.root].map((c) => ({ pem: c.toString('pem'), der: Buffer.from(c.rawData) }));
+  const pemChain = (certs: { pem: string }[]): CollectBody => ({
+    body: Buffer.from(certs.map((c) => c.pem).join('\n') + '\n'),
     extension: 'crt',
   });
   switch (format) {
     case 'x509':
     case 'pem':
-      return pem([root, intermediate, leaf]);
+      return pemChain([root, intermediate, leaf]);
     case 'x509R':
-      return pem([leaf, intermediate, root]);
+      return pemChain([leaf, intermediate, root]);
     case 'x509CO':
     case 'pemco':
-      return pem([leaf]);
+      return pemChain([leaf]);
     case 'pemia':
-      return pem([leaf, intermediate]);
+      return pemChain([leaf, intermediate]);
     case 'x509IO':
-      return pem([root, intermediate]);
+      return pemChain([root, intermediate]);
     case 'x509IOR':
-      return pem([intermediate, root]);
+      return pemChain([intermediate, root]);
     case 'base64':
-      return { body: Buffer.from(pkcs7Pem([leaf, intermediate, root])), extension: 'p7b' };
+      // SCM labels its PKCS#7 `PKCS7`; @peculiar/x509 would say `CMS`.
+      return { body: Buffer.from(pem(pkcs7([leaf.der, intermediate.der, root.der]), 'PKCS7') + '\n'), extension: 'p7b' };
     case 'bin':
-      return { body: Buffer.from(pkcs7Der([leaf, intermediate, root])), extension: 'p7b' };
+      return { body: pkcs7([leaf.der, intermediate.der, root.der]), extension: 'p7b' };
   }
 }
 
-function pkcs7Der(certs: x509.X509Certificate[]): ArrayBuffer {
-  return new x509.X509Certificates(certs).export('raw');
-}
-
-/** SCM labels its PKCS#7 `PKCS7`; @peculiar/x509 would say `CMS`. */
-function pkcs7Pem(certs: x509.X509Certificate[]): string {
-  return x509.PemConverter.encode(pkcs7Der(certs), 'PKCS7') + '\n';
+/**
+ * A certificates-only SignedData (RFC 5652 §5.1, "degenerate" PKCS#7) in the
+ * layout @peculiar/x509's X509Certificates.export wrote: version 1, no digest
+ * algorithms, empty data content, no signers.
+ */
+function pkcs7(certificates: Buffer[]): Buffer {
+  return sequence(
+    oid('1.2.840.113549.1.7.2'),
+    explicit(
+      0,
+      sequence(
+        smallInteger(1),
+        set(),
+        sequence(oid('1.2.840.113549.1.7.1'), explicit(0, octetString(Buffer.alloc(0)))),
+        explicit(0, ...certificates),
+        set(),
+      ),
+    ),
+  );
 }

@@ -50,7 +50,7 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-export type { PendingCode } from './scm-reply.js';
+export { PENDING_CODES, type PendingCode } from './scm-reply.js';
 export type { FaultRule, ActiveFault } from './faults.js';
 export type { SimulatorSettings } from './state.js';
 export { SimulatorControls } from './controls.js';

@@ -8,7 +8,7 @@ import 'reflect-metadata';
 import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';
 import type { CertificateAuthority, LeafPurpose } from './ca.js';
-import { decodeCsr } from './csr-check.js';
+import { csrSubjectAndKey, type LeafName } from './leaf-certificate.js';
 import type { OrderBase, SimulatorState, SmimeOrder, SslOrder } from './state.js';
 
 const DAY_MS = 86_400_000;
@@ -34,19 +34,19 @@ export class Issuer {
     order.status = 'sslId' in order ? 'Applied' : 'requested';
   }
 
-  async settleSsl(order: SslOrder): Promise<SslOrder> {
+  settleSsl(order: SslOrder): SslOrder {
     if (order.status === 'Applied' && isDue(order)) {
-      await this.sign(order, 'ssl', sslNames(order), undefined);
+      this.sign(order, 'ssl', sslNames(order), undefined);
       order.status = 'Issued';
     }
     if (order.status === 'Issued' && isPast(order.notAfter)) order.status = 'Expired';
     return order;
   }
 
-  async settleSmime(order: SmimeOrder): Promise<SmimeOrder> {
+  settleSmime(order: SmimeOrder): SmimeOrder {
     if (order.status === 'requested' && isDue(order)) {
       const names = [order.email, ...order.secondaryEmails].map((value) => ({ type: 'email' as const, value }));
-      await this.sign(order, 'smime', names, new x509.Name([{ CN: [order.commonName] }, { E: [order.email] }]));
+      this.sign(order, 'smime', names, new x509.Name([{ CN: [order.commonName] }, { E: [order.email] }]));
       order.status = 'issued';
     }
     if (order.status === 'issued' && isPast(order.notAfter)) order.status = 'expired';
@@ -57,15 +57,15 @@ export class Issuer {
    * Re-issues an issued order so that it expires in `days` (negative: already
    * expired), for tests of renew windows. A new serial, as a real re-issue has.
    */
-  async forceExpiry(order: SslOrder | SmimeOrder, days: number): Promise<void> {
+  forceExpiry(order: SslOrder | SmimeOrder, days: number): void {
     const notAfter = new Date(Date.now() + days * DAY_MS);
     const notBefore = new Date(Math.min(Date.now(), notAfter.getTime()) - DAY_MS);
     if ('sslId' in order) {
-      await this.sign(order, 'ssl', sslNames(order), undefined, { notBefore, notAfter });
+      this.sign(order, 'ssl', sslNames(order), undefined, { notBefore, notAfter });
       order.status = days > 0 ? 'Issued' : 'Expired';
     } else {
       const names = [order.email, ...order.secondaryEmails].map((value) => ({ type: 'email' as const, value }));
-      await this.sign(order, 'smime', names, new x509.Name([{ CN: [order.commonName] }, { E: [order.email] }]), {
+      this.sign(order, 'smime', names, new x509.Name([{ CN: [order.commonName] }, { E: [order.email] }]), {
         notBefore,
         notAfter,
       });
@@ -73,21 +73,22 @@ export class Issuer {
     }
   }
 
-  private async sign(
+  /** The CSR was checked when the order was placed; here only its subject and key are read. */
+  private sign(
     order: OrderBase,
     purpose: LeafPurpose,
-    subjectAltNames: x509.JsonGeneralName[],
+    subjectAltNames: LeafName[],
     subject: x509.Name | undefined,
     validity = { notBefore: new Date(), notAfter: new Date(Date.now() + order.term * DAY_MS) },
-  ): Promise<void> {
+  ): void {
     // X.509 times have whole seconds: store what the certificate will say.
     const notBefore = wholeSeconds(validity.notBefore);
     const notAfter = wholeSeconds(validity.notAfter);
-    const csr = await decodeCsr(order.csr);
-    const leaf = await this.ca.issue({
+    const csr = csrSubjectAndKey(Buffer.from(x509.PemConverter.decodeFirst(order.csr)));
+    const leaf = this.ca.issue({
       purpose,
-      subject: subject ?? subjectWithCommonName(csr.request.subjectName, order.commonName),
-      publicKey: csr.request.publicKey,
+      subject: Buffer.from((subject ?? subjectWithCommonName(new x509.Name(new Uint8Array(csr.subject)), order.commonName)).toArrayBuffer()),
+      publicKey: csr.publicKey,
       keyAlgorithm: order.keyAlgorithm,
       subjectAltNames,
       notBefore,
@@ -103,9 +104,9 @@ export class Issuer {
 }
 
 /** CN first, then the requested SANs (IPs typed as such), without repeats. */
-function sslNames(order: SslOrder): x509.JsonGeneralName[] {
+function sslNames(order: SslOrder): LeafName[] {
   const seen = new Set<string>();
-  const names: x509.JsonGeneralName[] = [];
+  const names: LeafName[] = [];
   for (const value of [order.commonName, ...order.subjAltNames]) {
     if (!value || seen.has(value.toLowerCase())) continue;
     seen.add(value.toLowerCase());

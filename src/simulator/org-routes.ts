@@ -2,13 +2,13 @@
  * `/api/organization/v1`: how clients discover org and department ids and
  * whether the API may manage SSL/client certificates there.
  */
-import type Router from '@koa/router';
 import { ORGANIZATIONS, type Department, type Organization } from './catalog.js';
+import type { RouteTable } from './route-table.js';
 import { intParam, mountScm, type SimulatorRuntime } from './runtime.js';
 import { scm } from './scm-reply.js';
 
-export function mountOrgRoutes(router: Router, runtime: SimulatorRuntime): void {
-  mountScm(router, runtime, 'get', '/api/organization/v1', 'organizations', (ctx) => {
+export function mountOrgRoutes(routes: RouteTable, runtime: SimulatorRuntime): void {
+  mountScm(routes, runtime, 'GET', '/api/organization/v1', 'organizations', (ctx) => {
     ctx.body = ORGANIZATIONS.map((org) => ({
       id: org.id,
       name: org.name,
@@ -17,8 +17,8 @@ export function mountOrgRoutes(router: Router, runtime: SimulatorRuntime): void 
     }));
   });
 
-  mountScm(router, runtime, 'get', '/api/organization/v1/:id', 'organization', (ctx) => {
-    const id = intParam(ctx.params.id);
+  mountScm(routes, runtime, 'GET', '/api/organization/v1/:id', 'organization', (ctx, params) => {
+    const id = intParam(params.id);
     for (const org of ORGANIZATIONS) {
       if (org.id === id) {
         ctx.body = { ...organizationView(org), departments: org.departments.map((d) => organizationView(d, org)) };
@@ -30,7 +30,7 @@ export function mountOrgRoutes(router: Router, runtime: SimulatorRuntime): void 
         return;
       }
     }
-    throw scm.orgNotFound(ctx.params.id);
+    throw scm.orgNotFound(params.id);
   });
 }
 

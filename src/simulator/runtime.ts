@@ -3,12 +3,12 @@
  * mounted: count the call, let fault injection have its say, authenticate,
  * run the handler, persist, let an answer-delaying fault hold the answer.
  */
-import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { authenticate, type Credentials, type TokenStore } from './auth.js';
 import type { CertificateAuthority } from './ca.js';
 import type { FaultInjector } from './faults.js';
 import type { Issuer } from './issuance.js';
+import type { RouteHandler, RouteMethod, RouteTable } from './route-table.js';
 import { scm } from './scm-reply.js';
 import type { SimulatorState } from './state.js';
 
@@ -23,25 +23,21 @@ export interface SimulatorRuntime {
   persist(): Promise<void>;
 }
 
-export type ScmHandler = (ctx: Context) => Promise<void> | void;
-
-type Method = 'get' | 'post' | 'put' | 'delete';
-
 export function mountScm(
-  router: Router,
+  routes: RouteTable,
   runtime: SimulatorRuntime,
-  method: Method,
+  method: RouteMethod,
   path: string | string[],
   endpoint: string,
-  handler: ScmHandler,
+  handler: RouteHandler,
   { authenticated = true } = {},
 ): void {
-  router[method](path, async (ctx) => {
+  routes.add(method, path, async (ctx, params) => {
     runtime.counters.set(endpoint, (runtime.counters.get(endpoint) ?? 0) + 1);
     if (await runtime.faults.apply(ctx, endpoint)) return;
     if (authenticated) authenticate(ctx, runtime.credentials, runtime.tokens);
     try {
-      await handler(ctx);
+      await handler(ctx, params);
     } finally {
       // Lazy issuance can change state on a GET, so every call may need saving.
       await runtime.persist();

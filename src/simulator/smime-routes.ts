@@ -3,7 +3,6 @@
  * backendCertId (the path still calls it "order"); details use the separate
  * internal id, as on SCM.
  */
-import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { SMIME_PROFILES, findOrgUnit, profileView } from './catalog.js';
 import { checkKeyAgainstProfile, decodeCsr } from './csr-check.js';
@@ -19,6 +18,7 @@ import {
   requiredString,
 } from './order-input.js';
 import { page, queryInt, queryString } from './paging.js';
+import type { RouteParams, RouteTable } from './route-table.js';
 import { intParam, jsonBody, mountScm, versioned, type SimulatorRuntime } from './runtime.js';
 import { pendingReply, scm } from './scm-reply.js';
 import type { SmimeOrder } from './state.js';
@@ -27,33 +27,33 @@ import { normalizeSerial, smimeDetails, smimeListItem } from './views.js';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const REASON_CODES = [0, 1, 3, 4, 5];
 
-export function mountSmimeRoutes(router: Router, runtime: SimulatorRuntime): void {
+export function mountSmimeRoutes(routes: RouteTable, runtime: SimulatorRuntime): void {
   const smime = (suffix: string) => versioned('smime', ['v1', 'v2'], suffix);
   const { state, issuer, ca } = runtime;
 
-  const byOrder = async (backendCertId: string): Promise<SmimeOrder> => {
+  const byOrder = (backendCertId: string): SmimeOrder => {
     const order = state.smime.get(backendCertId);
     if (!order) throw scm.invalidOrderNumber(backendCertId);
     return issuer.settleSmime(order);
   };
-  const bySerial = async (serial: string): Promise<SmimeOrder> => {
+  const bySerial = (serial: string): SmimeOrder => {
     const order = [...state.smime.values()].find((o) => o.serialNumber === normalizeSerial(serial));
     if (!order) throw scm.certificateNotFound(`Serial number: ${serial}`);
     return issuer.settleSmime(order);
   };
 
-  mountScm(router, runtime, 'get', smime('/types'), 'smime.types', (ctx) => {
+  mountScm(routes, runtime, 'GET', smime('/types'), 'smime.types', (ctx) => {
     const orgId = queryInt(ctx, 'organizationId');
     const unit = orgId === undefined ? undefined : findOrgUnit(orgId);
     if (orgId !== undefined && !unit) throw scm.invalidOrg();
     ctx.body = SMIME_PROFILES.filter((p) => !unit || unit.profileIds.includes(p.id)).map(profileView);
   });
 
-  mountScm(router, runtime, 'get', smime('/customFields'), 'smime.customFields', (ctx) => {
+  mountScm(routes, runtime, 'GET', smime('/customFields'), 'smime.customFields', (ctx) => {
     ctx.body = state.settings.smimeCustomFields;
   });
 
-  mountScm(router, runtime, 'post', smime('/enroll'), 'smime.enroll', async (ctx) => {
+  mountScm(routes, runtime, 'POST', smime('/enroll'), 'smime.enroll', async (ctx) => {
     const body = jsonBody(ctx);
     const orgId = requiredInt(body, 'orgId');
     const unit = apiEnabledOrgUnit(orgId, 'smime');
@@ -101,8 +101,8 @@ export function mountSmimeRoutes(router: Router, runtime: SimulatorRuntime): voi
     ctx.body = { orderNumber: order.orderNumber, backendCertId: order.backendCertId };
   });
 
-  const collect = async (ctx: Context, format: string) => {
-    const order = await byOrder(ctx.params.backendCertId);
+  const collect = (ctx: Context, params: RouteParams, format: string) => {
+    const order = byOrder(params.backendCertId);
     if (!isCollectFormat(format)) throw scm.unsupportedFormat(format);
     if (order.status === 'revoked') throw scm.smimeRevoked();
     if (!order.certificate || order.status === 'requested') throw pendingReply(state.settings.pendingStyle ?? -183);
@@ -115,11 +115,11 @@ export function mountSmimeRoutes(router: Router, runtime: SimulatorRuntime): voi
     ctx.type = 'application/octet-stream;charset=UTF-8';
     ctx.body = body;
   };
-  mountScm(router, runtime, 'get', smime('/collect/:backendCertId/:format'), 'smime.collect', (ctx) =>
-    collect(ctx, ctx.params.format),
+  mountScm(routes, runtime, 'GET', smime('/collect/:backendCertId/:format'), 'smime.collect', (ctx, params) =>
+    collect(ctx, params, params.format),
   );
-  mountScm(router, runtime, 'get', smime('/collect/:backendCertId'), 'smime.collect', (ctx) =>
-    collect(ctx, queryString(ctx, 'format') ?? 'base64'),
+  mountScm(routes, runtime, 'GET', smime('/collect/:backendCertId'), 'smime.collect', (ctx, params) =>
+    collect(ctx, params, queryString(ctx, 'format') ?? 'base64'),
   );
 
   const revoke = (ctx: Context, orders: SmimeOrder[]) => {
@@ -136,23 +136,21 @@ export function mountSmimeRoutes(router: Router, runtime: SimulatorRuntime): voi
     }
     ctx.status = 204;
   };
-  mountScm(router, runtime, 'post', smime('/revoke/order/:backendCertId'), 'smime.revoke', async (ctx) =>
-    revoke(ctx, [await byOrder(ctx.params.backendCertId)]),
+  mountScm(routes, runtime, 'POST', smime('/revoke/order/:backendCertId'), 'smime.revoke', (ctx, params) =>
+    revoke(ctx, [byOrder(params.backendCertId)]),
   );
-  mountScm(router, runtime, 'post', smime('/revoke/serial/:serial'), 'smime.revokeBySerial', async (ctx) =>
-    revoke(ctx, [await bySerial(ctx.params.serial)]),
+  mountScm(routes, runtime, 'POST', smime('/revoke/serial/:serial'), 'smime.revokeBySerial', (ctx, params) =>
+    revoke(ctx, [bySerial(params.serial)]),
   );
-  mountScm(router, runtime, 'post', smime('/revoke'), 'smime.revokeByEmail', async (ctx) => {
+  mountScm(routes, runtime, 'POST', smime('/revoke'), 'smime.revokeByEmail', (ctx) => {
     const email = requiredString(jsonBody(ctx), 'email', 128);
-    const orders = await Promise.all(
-      [...state.smime.values()].filter((o) => o.email === email).map((o) => issuer.settleSmime(o)),
-    );
+    const orders = [...state.smime.values()].filter((o) => o.email === email).map((o) => issuer.settleSmime(o));
     const issued = orders.filter((o) => o.status === 'issued');
     if (issued.length === 0) throw scm.certificateNotFound(`No valid client certificates found for ${email}.`);
     revoke(ctx, issued);
   });
 
-  const renew = async (ctx: Context, original: SmimeOrder) => {
+  const renew = (ctx: Context, original: SmimeOrder) => {
     if (original.status !== 'issued' && original.status !== 'expired') throw scm.smimeRenewFailed(original.status);
     const renewed: SmimeOrder = {
       ...structuredClone(original),
@@ -167,15 +165,15 @@ export function mountSmimeRoutes(router: Router, runtime: SimulatorRuntime): voi
     state.smime.set(renewed.backendCertId, renewed);
     ctx.body = { orderNumber: renewed.orderNumber, backendCertId: renewed.backendCertId };
   };
-  mountScm(router, runtime, 'post', smime('/renew/order/:backendCertId'), 'smime.renew', async (ctx) =>
-    renew(ctx, await byOrder(ctx.params.backendCertId)),
+  mountScm(routes, runtime, 'POST', smime('/renew/order/:backendCertId'), 'smime.renew', (ctx, params) =>
+    renew(ctx, byOrder(params.backendCertId)),
   );
-  mountScm(router, runtime, 'post', smime('/renew/serial/:serial'), 'smime.renewBySerial', async (ctx) =>
-    renew(ctx, await bySerial(ctx.params.serial)),
+  mountScm(routes, runtime, 'POST', smime('/renew/serial/:serial'), 'smime.renewBySerial', (ctx, params) =>
+    renew(ctx, bySerial(params.serial)),
   );
 
-  mountScm(router, runtime, 'post', smime('/replace/order/:backendCertId'), 'smime.replace', async (ctx) => {
-    const order = await byOrder(ctx.params.backendCertId);
+  mountScm(routes, runtime, 'POST', smime('/replace/order/:backendCertId'), 'smime.replace', async (ctx, params) => {
+    const order = byOrder(params.backendCertId);
     const body = jsonBody(ctx);
     const csr = await decodeCsr(body.csr);
     optionalString(body, 'reason', 512);
@@ -190,8 +188,8 @@ export function mountSmimeRoutes(router: Router, runtime: SimulatorRuntime): voi
     ctx.status = 204;
   });
 
-  mountScm(router, runtime, 'get', smime(''), 'smime.list', async (ctx) => {
-    const orders = await Promise.all([...state.smime.values()].map((o) => issuer.settleSmime(o)));
+  mountScm(routes, runtime, 'GET', smime(''), 'smime.list', (ctx) => {
+    const orders = [...state.smime.values()].map((o) => issuer.settleSmime(o));
     const email = queryString(ctx, 'email');
     const status = queryString(ctx, 'state');
     const backendCertId = queryString(ctx, 'backendCertId');
@@ -206,14 +204,14 @@ export function mountSmimeRoutes(router: Router, runtime: SimulatorRuntime): voi
     ctx.body = page(ctx, matching.sort((a, b) => a.id - b.id)).map(smimeListItem);
   });
 
-  mountScm(router, runtime, 'get', smime('/:id'), 'smime.details', async (ctx) => {
-    const id = intParam(ctx.params.id);
+  mountScm(routes, runtime, 'GET', smime('/:id'), 'smime.details', (ctx, params) => {
+    const id = intParam(params.id);
     const order = [...state.smime.values()].find((o) => o.id === id);
     if (!order) {
       ctx.status = 404;
-      ctx.body = { code: -5101, description: `Certificate not found. Id: ${ctx.params.id}` };
+      ctx.body = { code: -5101, description: `Certificate not found. Id: ${params.id}` };
       return;
     }
-    ctx.body = smimeDetails(await issuer.settleSmime(order));
+    ctx.body = smimeDetails(issuer.settleSmime(order));
   });
 }

@@ -3,7 +3,6 @@
  * renewId, replace. Each validates everything before touching state, so a
  * rejected call leaves nothing behind.
  */
-import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { SSL_PROFILES, type CertificateProfile } from './catalog.js';
 import { checkKeyAgainstProfile, decodeCsr, type DecodedCsr } from './csr-check.js';
@@ -18,15 +17,16 @@ import {
   requiredInt,
   requiredString,
 } from './order-input.js';
+import type { RouteTable } from './route-table.js';
 import { intParam, jsonBody, mountScm, versioned, type SimulatorRuntime } from './runtime.js';
 import { scm } from './scm-reply.js';
 import type { SslOrder } from './state.js';
 
-export function mountSslOrders(router: Router, runtime: SimulatorRuntime): void {
+export function mountSslOrders(routes: RouteTable, runtime: SimulatorRuntime): void {
   const ssl = (suffix: string) => versioned('ssl', ['v1', 'v2'], suffix);
   const { state, issuer } = runtime;
 
-  mountScm(router, runtime, 'post', ssl('/enroll'), 'enroll', async (ctx) => {
+  mountScm(routes, runtime, 'POST', ssl('/enroll'), 'enroll', async (ctx) => {
     const body = jsonBody(ctx);
     const orgId = requiredInt(body, 'orgId');
     const unit = apiEnabledOrgUnit(orgId, 'ssl');
@@ -71,7 +71,7 @@ export function mountSslOrders(router: Router, runtime: SimulatorRuntime): void 
 
   const renew = async (ctx: Context, original: SslOrder | undefined): Promise<SslOrder> => {
     if (!original) throw scm.renewTargetInvalid();
-    await issuer.settleSsl(original);
+    issuer.settleSsl(original);
     if (original.status !== 'Issued' && original.status !== 'Expired') throw scm.notIssued(original.status);
     const profile = profileOf(original);
     if (!profile.renewable) throw scm.profileForbidsRenew();
@@ -100,26 +100,26 @@ export function mountSslOrders(router: Router, runtime: SimulatorRuntime): void 
     return renewed;
   };
 
-  mountScm(router, runtime, 'post', ssl('/renewById/:sslId'), 'renewById', async (ctx) => {
-    const renewed = await renew(ctx, state.ssl.get(intParam(ctx.params.sslId) ?? -1));
+  mountScm(routes, runtime, 'POST', ssl('/renewById/:sslId'), 'renewById', async (ctx, params) => {
+    const renewed = await renew(ctx, state.ssl.get(intParam(params.sslId) ?? -1));
     ctx.body = { sslId: renewed.sslId };
   });
 
-  mountScm(router, runtime, 'post', ssl('/renew/:renewId'), 'renew', async (ctx) => {
-    await renew(ctx, state.findSslByRenewId(ctx.params.renewId));
+  mountScm(routes, runtime, 'POST', ssl('/renew/:renewId'), 'renew', async (ctx, params) => {
+    await renew(ctx, state.findSslByRenewId(params.renewId));
     ctx.status = 204;
   });
 
-  mountScm(router, runtime, 'post', ssl('/replace/:sslId'), 'replace', async (ctx) => {
-    const order = state.ssl.get(intParam(ctx.params.sslId) ?? -1);
-    if (!order) throw scm.wrongSslId(ctx.params.sslId);
+  mountScm(routes, runtime, 'POST', ssl('/replace/:sslId'), 'replace', async (ctx, params) => {
+    const order = state.ssl.get(intParam(params.sslId) ?? -1);
+    if (!order) throw scm.wrongSslId(params.sslId);
     const body = jsonBody(ctx);
     const csr = await decodeCsr(body.csr);
     requiredString(body, 'reason', 512);
     const commonName = optionalString(body, 'commonName', 64);
     const sans = optionalStringArray(body, 'subjectAlternativeNames');
     checkSubjectAltNames(sans, 'subjectAlternativeNames');
-    await issuer.settleSsl(order);
+    issuer.settleSsl(order);
     if (order.status !== 'Issued') throw scm.notIssued(order.status);
     checkKeyAgainstProfile(csr, profileOf(order));
 

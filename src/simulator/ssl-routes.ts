@@ -3,12 +3,12 @@
  * profiles, custom fields, collect, details, list/count, revoke, approve,
  * decline. Specific paths are mounted before `/{sslId}` so they win.
  */
-import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { SSL_PROFILES, findOrgUnit, profileView } from './catalog.js';
 import { isCollectFormat, renderCollect } from './formats.js';
 import { optionalInt, requiredString } from './order-input.js';
 import { page, queryInt, queryString } from './paging.js';
+import type { RouteParams, RouteTable } from './route-table.js';
 import { intParam, jsonBody, mountScm, versioned, type SimulatorRuntime } from './runtime.js';
 import { pendingReply, scm } from './scm-reply.js';
 import type { SslOrder } from './state.js';
@@ -16,17 +16,17 @@ import { colonSerial, normalizeSerial, sslDetails, sslListItem } from './views.j
 
 const REASON_CODES = [0, 1, 3, 4, 5];
 
-export function mountSslRoutes(router: Router, runtime: SimulatorRuntime): void {
+export function mountSslRoutes(routes: RouteTable, runtime: SimulatorRuntime): void {
   const ssl = (suffix: string) => versioned('ssl', ['v1', 'v2'], suffix);
   const { state, issuer, ca } = runtime;
 
-  const settled = async (id: string | undefined, notFoundStatus = 400): Promise<SslOrder> => {
+  const settled = (id: string | undefined, notFoundStatus = 400): SslOrder => {
     const order = state.ssl.get(intParam(id) ?? -1);
     if (!order) throw scm.wrongSslId(id ?? '', notFoundStatus);
     return issuer.settleSsl(order);
   };
 
-  mountScm(router, runtime, 'get', ssl('/types'), 'types', (ctx) => {
+  mountScm(routes, runtime, 'GET', ssl('/types'), 'types', (ctx) => {
     const orgId = queryInt(ctx, 'organizationId');
     if (orgId === undefined) {
       ctx.body = SSL_PROFILES.map(profileView);
@@ -37,12 +37,12 @@ export function mountSslRoutes(router: Router, runtime: SimulatorRuntime): void 
     ctx.body = SSL_PROFILES.filter((p) => unit.profileIds.includes(p.id)).map(profileView);
   });
 
-  mountScm(router, runtime, 'get', ssl('/customFields'), 'customFields', (ctx) => {
+  mountScm(routes, runtime, 'GET', ssl('/customFields'), 'customFields', (ctx) => {
     ctx.body = state.settings.sslCustomFields;
   });
 
-  const collect = async (ctx: Context, format: string) => {
-    const order = await settled(ctx.params.sslId);
+  const collect = (ctx: Context, params: RouteParams, format: string) => {
+    const order = settled(params.sslId);
     if (!isCollectFormat(format)) throw scm.unknownSslFormat(format);
     if (order.status === 'Revoked') throw scm.revokedNoDownload();
     if (order.status === 'Declined') throw scm.notCollectable();
@@ -54,17 +54,17 @@ export function mountSslRoutes(router: Router, runtime: SimulatorRuntime): void 
     ctx.type = 'application/octet-stream;charset=UTF-8';
     ctx.body = body;
   };
-  mountScm(router, runtime, 'get', ssl('/collect/:sslId/:format'), 'collect', (ctx) => collect(ctx, ctx.params.format));
-  mountScm(router, runtime, 'get', ssl('/collect/:sslId'), 'collect', (ctx) =>
-    collect(ctx, queryString(ctx, 'format') ?? 'base64'),
+  mountScm(routes, runtime, 'GET', ssl('/collect/:sslId/:format'), 'collect', (ctx, params) => collect(ctx, params, params.format));
+  mountScm(routes, runtime, 'GET', ssl('/collect/:sslId'), 'collect', (ctx, params) =>
+    collect(ctx, params, queryString(ctx, 'format') ?? 'base64'),
   );
 
-  const revoke = async (ctx: Context, order: SslOrder) => {
+  const revoke = (ctx: Context, order: SslOrder) => {
     const body = jsonBody(ctx);
     requiredString(body, 'reason', 512);
     const reasonCode = optionalInt(body, 'reasonCode') ?? 0;
     if (!REASON_CODES.includes(reasonCode)) throw scm.invalidField('reasonCode');
-    await issuer.settleSsl(order);
+    issuer.settleSsl(order);
     if (order.status === 'Revoked') throw scm.alreadyRevoked();
     if (order.status !== 'Issued') throw scm.onlyIssuedRevocable();
     order.status = 'Revoked';
@@ -72,20 +72,20 @@ export function mountSslRoutes(router: Router, runtime: SimulatorRuntime): void 
     order.reasonCode = reasonCode;
     ctx.status = 204;
   };
-  mountScm(router, runtime, 'post', ssl('/revoke/serial/:serial'), 'revokeBySerial', async (ctx) => {
-    const serial = normalizeSerial(ctx.params.serial);
+  mountScm(routes, runtime, 'POST', ssl('/revoke/serial/:serial'), 'revokeBySerial', (ctx, params) => {
+    const serial = normalizeSerial(params.serial);
     const order = [...state.ssl.values()].find((o) => o.serialNumber === serial);
-    if (!order) throw scm.certificateNotFound(`Serial number: ${ctx.params.serial}`);
-    await revoke(ctx, order);
+    if (!order) throw scm.certificateNotFound(`Serial number: ${params.serial}`);
+    revoke(ctx, order);
   });
-  mountScm(router, runtime, 'post', ssl('/revoke/:sslId'), 'revoke', async (ctx) => {
-    const order = state.ssl.get(intParam(ctx.params.sslId) ?? -1);
-    if (!order) throw scm.wrongSslId(ctx.params.sslId);
-    await revoke(ctx, order);
+  mountScm(routes, runtime, 'POST', ssl('/revoke/:sslId'), 'revoke', (ctx, params) => {
+    const order = state.ssl.get(intParam(params.sslId) ?? -1);
+    if (!order) throw scm.wrongSslId(params.sslId);
+    revoke(ctx, order);
   });
 
-  mountScm(router, runtime, 'post', ssl('/approve/:sslId'), 'approve', async (ctx) => {
-    const order = await settled(ctx.params.sslId);
+  mountScm(routes, runtime, 'POST', ssl('/approve/:sslId'), 'approve', (ctx, params) => {
+    const order = settled(params.sslId);
     requiredString(jsonBody(ctx), 'message', 512);
     if (order.status !== 'Requested') throw scm.cannotApprove(order.status);
     order.approved = new Date().toISOString();
@@ -93,8 +93,8 @@ export function mountSslRoutes(router: Router, runtime: SimulatorRuntime): void 
     ctx.status = 204;
   });
 
-  mountScm(router, runtime, 'post', ssl('/decline/:sslId'), 'decline', async (ctx) => {
-    const order = await settled(ctx.params.sslId);
+  mountScm(routes, runtime, 'POST', ssl('/decline/:sslId'), 'decline', (ctx, params) => {
+    const order = settled(params.sslId);
     requiredString(jsonBody(ctx), 'message', 512);
     if (order.status !== 'Requested') throw scm.cannotApprove(order.status);
     order.status = 'Declined';
@@ -102,14 +102,14 @@ export function mountSslRoutes(router: Router, runtime: SimulatorRuntime): void 
     ctx.status = 204;
   });
 
-  // GET also answers HEAD (@koa/router), which is SCM's "count" call: the header, no body.
-  mountScm(router, runtime, 'get', ssl(''), 'list', async (ctx) => {
-    const orders = await Promise.all([...state.ssl.values()].map((o) => issuer.settleSsl(o)));
+  // GET also answers HEAD (route-table.ts), which is SCM's "count" call: the header, no body.
+  mountScm(routes, runtime, 'GET', ssl(''), 'list', (ctx) => {
+    const orders = [...state.ssl.values()].map((o) => issuer.settleSsl(o));
     ctx.body = page(ctx, orders.filter(listFilter(ctx)).sort((a, b) => a.sslId - b.sslId)).map(sslListItem);
   });
 
-  mountScm(router, runtime, 'get', ssl('/:sslId'), 'details', async (ctx) => {
-    ctx.body = sslDetails(await settled(ctx.params.sslId, 404));
+  mountScm(routes, runtime, 'GET', ssl('/:sslId'), 'details', (ctx, params) => {
+    ctx.body = sslDetails(settled(params.sslId, 404));
   });
 }
 

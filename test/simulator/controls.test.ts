@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { parseGoDuration } from '../../src/simulator/command.js';
+import { parseGoDuration } from '../../src/cli/commands/scm-simulator.js';
 import { parseListen, startSimulator } from '../../src/simulator/index.js';
 import { AUTH, enrollIssued, pemBlocks, scmCall, simulator } from './scm-test-client.js';
 
@@ -133,7 +133,7 @@ t.test('Go-style durations and listen addresses', async (t) => {
 });
 
 t.test('scm-simulator command serves SCM with the flags given and stops on SIGTERM', async (t) => {
-  const script = `import { runSimulatorCommand } from './src/simulator/command.ts';
+  const script = `import { runSimulatorCommand } from './src/cli/commands/scm-simulator.ts';
 process.exitCode = await runSimulatorCommand(process.argv.slice(1));`;
   const child = spawn(
     process.execPath,

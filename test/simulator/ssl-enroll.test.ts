@@ -1,5 +1,5 @@
 import t from 'tap';
-import { AUTH, makeCsr, scmCall, simulator } from './scm-test-client.js';
+import { AUTH, enrollIssued, makeCsr, scmCall, simulator } from './scm-test-client.js';
 
 t.test('header auth: any wrong login, password or customerUri is 401 -16 Unknown user', async (t) => {
   const sim = await simulator(t);
@@ -117,4 +117,23 @@ t.test('a mandatory custom field must be sent (-62)', async (t) => {
   t.same(missing.json, { code: -62, description: 'Missing mandatory custom field!' });
   const given = await scmCall(sim, 'POST', '/api/ssl/v1/enroll', { ...body, customFields: [{ name: 'Ticket', value: 'T-1' }] });
   t.equal(given.status, 200);
+});
+
+t.test('routing: one trailing slash is ignored, path values are percent-decoded, anything unmapped is Spring 404', async (t) => {
+  const sim = await simulator(t);
+  const { sslId } = await enrollIssued(sim);
+  const listed = await scmCall(sim, 'GET', '/api/ssl/v1/');
+  t.same(listed.json.map((item: { sslId: number }) => item.sslId), [sslId]);
+  const serial = (await scmCall(sim, 'GET', `/api/ssl/v1/${sslId}`)).json.serialNumber as string;
+  const revoked = await scmCall(sim, 'POST', `/api/ssl/v1/revoke/serial/${encodeURIComponent(serial)}`, { reason: 'test' });
+  t.equal(revoked.status, 204, 'a colon-hex serial arrives decoded');
+  for (const [method, path] of [
+    ['GET', '/api/ssl/v1/collect//x509'],
+    ['DELETE', `/api/ssl/v1/${sslId}`],
+    ['GET', '/api/nothing/here'],
+  ]) {
+    const answer = await scmCall(sim, method, path);
+    t.equal(answer.status, 404, `${method} ${path}`);
+    t.match(answer.json, { status: 404, error: 'Not Found', path }, `${method} ${path}`);
+  }
 });

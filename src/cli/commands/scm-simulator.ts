@@ -4,9 +4,8 @@
  * [-pending-code 0|-1400|-183]`: runs until SIGINT/SIGTERM.
  */
 import { pino } from 'pino';
-import { parseGoFlags } from '../cli/go-flags.js';
-import { startSimulator } from './index.js';
-import { PENDING_CODES, type PendingCode } from './scm-reply.js';
+import { PENDING_CODES, startSimulator, type PendingCode } from '../../simulator/index.js';
+import { parseGoFlags } from '../go-flags.js';
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 

@@ -11,6 +11,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { stopAll } from './fixtures.js';
 import { describeTarget, evaluate, type BenchmarkDefinition, type EvaluatedFigure } from './harness.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -61,7 +62,12 @@ async function runOne(file: string): Promise<EvaluatedFigure[]> {
   console.log(`\n## ${definition.name}\n\n${definition.description}\n`);
   const loadBefore = round(loadavg());
   const started = performance.now();
-  const figures = (await definition.run()).map(evaluate);
+  let figures: EvaluatedFigure[];
+  try {
+    figures = (await definition.run()).map(evaluate);
+  } finally {
+    await stopAll();
+  }
   const seconds = (performance.now() - started) / 1000;
   const loadAfter = round(loadavg());
   console.log(table(figures));

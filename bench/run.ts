@@ -1,95 +1,114 @@
 /**
  * `npm run bench [-- name ...]`: runs every bench/*.bench.ts (or the named
- * ones), prints a table per file and writes bench/results/<name>.json.
- * Adding a benchmark is adding one `<name>.bench.ts` with a default export
- * from defineBenchmark().
+ * ones) one after another, prints a Markdown table per benchmark (subject,
+ * baseline, ratio, target, met) and writes bench/results/<name>.json with the
+ * machine it ran on. A benchmark that throws is reported and the rest still
+ * run; the exit code is 1 then. Unmet targets do not fail the run: they are
+ * what the figures are for.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Bench, type Task } from 'tinybench';
-import type { BenchmarkDefinition } from './harness.js';
+import { stopAll } from './fixtures.js';
+import { describeTarget, evaluate, type BenchmarkDefinition, type EvaluatedFigure } from './harness.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(benchDir, 'results');
+const SUFFIX = '.bench.ts';
 
-// Modest defaults: the machines running this have 2 cores shared with tests.
-const DEFAULT_OPTIONS = { time: 500, iterations: 32, warmupTime: 100 } as const;
-
-interface TaskSummary {
-  name: string;
-  opsPerSecond: number;
-  meanMs: number;
-  p99Ms: number;
-  samples: number;
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: benchDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
 }
 
-function summarise(task: Task): TaskSummary {
-  const result = task.result;
-  if (!('latency' in result)) {
-    const reason = 'error' in result ? result.error : result.state;
-    throw new Error(`benchmark task "${task.name}" did not complete: ${String(reason)}`);
-  }
+function machine() {
   return {
-    name: task.name,
-    opsPerSecond: result.throughput.mean,
-    meanMs: result.latency.mean,
-    p99Ms: result.latency.p99,
-    samples: result.latency.samplesCount,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    node: process.version,
+    platform: process.platform,
+    commit: gitCommit(),
   };
 }
 
-async function runOne(file: string): Promise<void> {
-  const definition = (await import(pathToFileURL(join(benchDir, file)).href)).default as BenchmarkDefinition;
-  const bench = new Bench({ name: definition.name, ...DEFAULT_OPTIONS, ...definition.options, throws: true });
-  try {
-    await definition.register(bench);
-    await bench.run();
-  } finally {
-    await definition.teardown?.();
-  }
-  const tasks = bench.tasks.map(summarise);
-  const byName = new Map(tasks.map((task) => [task.name, task]));
-  const comparisons = (definition.comparisons ?? []).map(({ ours, baseline }) => {
-    const [a, b] = [byName.get(ours), byName.get(baseline)];
-    if (!a || !b) throw new Error(`${definition.name}: comparison names an unknown task (${ours} / ${baseline})`);
-    return { ours, baseline, ratio: a.meanMs / b.meanMs };
-  });
+const round = (values: number[]) => values.map((value) => Number(value.toFixed(2)));
 
-  console.log(`\n## ${definition.name}`);
-  console.table(
-    tasks.map((task) => ({
-      task: task.name,
-      'ops/s': task.opsPerSecond.toFixed(1),
-      'mean ms': task.meanMs.toFixed(3),
-      'p99 ms': task.p99Ms.toFixed(3),
-      samples: task.samples,
-    })),
-  );
-  for (const { ours, baseline, ratio } of comparisons) {
-    console.log(`ours/bare mean latency ${ratio.toFixed(2)}x  (${ours} vs ${baseline})`);
+/** Three significant-ish digits: 10370, 145, 4.8, 0.73. */
+function formatNumber(value: number): string {
+  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function table(figures: EvaluatedFigure[]): string {
+  const rows = figures.map((figure) => [
+    figure.figure,
+    `${formatNumber(figure.subject.value)} ${figure.unit} (${figure.subject.label})`,
+    `${formatNumber(figure.baseline.value)} ${figure.unit} (${figure.baseline.label})`,
+    `${formatNumber(figure.ratio)}×`,
+    figure.target ? describeTarget(figure.target, figure.unit) : '—',
+    figure.met === undefined ? '—' : figure.met ? 'met' : 'NOT MET',
+  ]);
+  const lines = [['Figure', 'Subject', 'Baseline', 'Ratio', 'Target', 'Result'], ['---', '---', '---', '---', '---', '---'], ...rows];
+  return lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+async function runOne(file: string): Promise<EvaluatedFigure[]> {
+  const definition = (await import(pathToFileURL(join(benchDir, file)).href)).default as BenchmarkDefinition;
+  console.log(`\n## ${definition.name}\n\n${definition.description}\n`);
+  const loadBefore = round(loadavg());
+  const started = performance.now();
+  let figures: EvaluatedFigure[];
+  try {
+    figures = (await definition.run()).map(evaluate);
+  } finally {
+    await stopAll();
   }
+  const seconds = (performance.now() - started) / 1000;
+  const loadAfter = round(loadavg());
+  console.log(table(figures));
+  console.log(`\n${seconds.toFixed(1)} s; load average ${loadBefore.join(' ')} before, ${loadAfter.join(' ')} after`);
 
   await mkdir(resultsDir, { recursive: true });
   const report = {
     name: definition.name,
+    description: definition.description,
     date: new Date().toISOString(),
-    node: process.version,
-    cpus: cpus().length,
-    options: { ...DEFAULT_OPTIONS, ...definition.options },
-    tasks,
-    comparisons,
+    seconds: Number(seconds.toFixed(1)),
+    machine: { ...machine(), loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
+    figures: figures.map((figure) => ({ ...figure, targetText: figure.target && describeTarget(figure.target, figure.unit) })),
   };
   await writeFile(join(resultsDir, `${definition.name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  return figures;
 }
 
+const files = (await readdir(benchDir)).filter((file) => file.endsWith(SUFFIX)).sort();
+const available = files.map((file) => file.slice(0, -SUFFIX.length));
 const wanted = process.argv.slice(2);
-const files = (await readdir(benchDir)).filter((file) => file.endsWith('.bench.ts')).sort();
-const selected = wanted.length === 0 ? files : files.filter((file) => wanted.includes(file.replace(/\.bench\.ts$/, '')));
-const unknown = wanted.filter((name) => !files.includes(`${name}.bench.ts`));
+const unknown = wanted.filter((name) => !available.includes(name));
 if (unknown.length > 0) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${files.map((f) => f.replace(/\.bench\.ts$/, '')).join(', ')}`);
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; available: ${available.join(', ')}`);
   process.exit(2);
 }
-for (const file of selected) await runOne(file);
+
+const { cpus: cpuCount, cpuModel, node } = machine();
+console.log(`# scmpki benchmarks — ${cpuCount} × ${cpuModel}, node ${node}, load average ${round(loadavg()).join(' ')}`);
+const failed: string[] = [];
+let met = 0;
+let notMet = 0;
+for (const name of wanted.length > 0 ? wanted : available) {
+  try {
+    const figures = await runOne(`${name}${SUFFIX}`);
+    met += figures.filter((figure) => figure.met === true).length;
+    notMet += figures.filter((figure) => figure.met === false).length;
+  } catch (err) {
+    failed.push(name);
+    console.error(`\n${name} failed: ${(err as Error).stack ?? String(err)}`);
+  }
+}
+console.log(`\ntargets met: ${met}, not met: ${notMet}${failed.length > 0 ? `; benchmarks failed: ${failed.join(', ')}` : ''}`);
+process.exit(failed.length > 0 ? 1 : 0);

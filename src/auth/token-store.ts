@@ -4,7 +4,7 @@
  * stolen database must not yield usable tokens).
  */
 import { layout } from '../storage/layout.js';
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { Storage } from '../storage/storage.js';
 
 export interface TokenEntry {
@@ -22,7 +22,7 @@ export interface TokenEntry {
 export const ROOT_POLICY = 'root';
 
 function tokenKey(token: string): string {
-  return layout.token(createHash('sha256').update(token, 'utf8').digest('hex'));
+  return layout.token(hash('sha256', token, 'hex'));
 }
 
 /** `hvs.` like Vault 1.10+, so users and secret scanners recognise it. */

@@ -36,12 +36,16 @@ export function mountPaths<C>(options: MountOptions<C>): Middleware<RequestState
     const { vaultPath } = ctx.state;
     if (vaultPath !== options.mount && !vaultPath.startsWith(prefix)) return next();
     const relative = vaultPath.slice(prefix.length);
-    const found = routes
-      .map((candidate) => ({ route: candidate, params: candidate.matcher.match(relative) }))
-      .find((candidate) => candidate.params !== undefined);
+    let found: { route: (typeof routes)[number]; params: Record<string, string> } | undefined;
+    for (const route of routes) {
+      const params = route.matcher.match(relative);
+      if (params) {
+        found = { route, params };
+        break;
+      }
+    }
     if (!found) throw new HttpError(404, `unsupported path: ${vaultPath}`);
-    const { route } = found;
-    const params = found.params!;
+    const { route, params } = found;
 
     if (ctx.state.help) {
       writeJson(ctx, 200, { help: renderHelp(prefix, route.def as PathDefinition<unknown>) });

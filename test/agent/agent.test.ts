@@ -3,8 +3,8 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { certificateMatchesKey } from '../../src/pki/index.js';
-import { tempDir } from '../foundation/temp-dir.js';
-import { countLines, logLines, opensslVerify, runAgentOnce, snapshot, startAgent, startAgentWorld } from './agent-harness.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { countLines, logLines, opensslVerify, runAgentOnce, snapshot, startAgent, startAgentWorld } from '../helpers/agent-harness.js';
 
 // The renewer passes every second and syncs auto-renew records once a second,
 // so SCM's out-of-band changes reach the server the way they do in production,

@@ -2,7 +2,7 @@ import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import t from 'tap';
 import { replaceChangedFiles } from '../../src/cli/agent/atomic-files.js';
-import { tempDir } from '../foundation/temp-dir.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { startSimulator } from '../../src/simulator/index.js';
 import { generateSealKey } from '../../src/storage/seal-key.js';
-import { startTestServer } from '../foundation/server-fixture.js';
-import { tempDir } from '../foundation/temp-dir.js';
-import { runCli } from './run-cli.js';
+import { startTestServer } from '../helpers/server-fixture.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { runCli } from '../helpers/run-cli.js';
 
 const sim = await startSimulator({ issueDelayMs: 0 });
 t.teardown(() => sim.close());

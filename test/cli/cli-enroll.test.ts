@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { X509Certificate } from 'node:crypto';
 import { startSimulator } from '../../src/simulator/index.js';
-import { startTestServer } from '../foundation/server-fixture.js';
-import { tempDir } from '../foundation/temp-dir.js';
-import { runCli, runCliInTerminal } from './run-cli.js';
+import { startTestServer } from '../helpers/server-fixture.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { runCli, runCliInTerminal } from '../helpers/run-cli.js';
 
 const sim = await startSimulator({ issueDelayMs: 1200 });
 t.teardown(() => sim.close());

@@ -7,7 +7,7 @@ import { createLogger } from '../../src/logging.js';
 import { createServerLifecycle } from '../../src/server/services.js';
 import { loadSettings, type ServerSettings } from '../../src/server/settings.js';
 import { openStorage } from '../../src/storage/level-storage.js';
-import { tempDir } from './temp-dir.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const silent = createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
 

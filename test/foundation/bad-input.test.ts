@@ -1,6 +1,6 @@
 import t from 'tap';
-import { configAsStrings, rawRequest } from './raw-http.js';
-import { startTestServer } from './server-fixture.js';
+import { configAsStrings, rawRequest } from '../helpers/raw-http.js';
+import { startTestServer } from '../helpers/server-fixture.js';
 
 t.test('bad input gets a 4xx naming the problem, and the server keeps serving', async (t) => {
   const server = await startTestServer(t, { max_request_size: 1024 * 1024 });

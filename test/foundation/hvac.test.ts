@@ -2,7 +2,7 @@ import t from 'tap';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startTestServer } from './server-fixture.js';
+import { startTestServer } from '../helpers/server-fixture.js';
 
 const run = promisify(execFile);
 const script = fileURLToPath(new URL('./hvac-client.py', import.meta.url));

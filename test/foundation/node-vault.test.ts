@@ -1,7 +1,7 @@
 import t from 'tap';
 import nodeVault from 'node-vault';
-import { configAsStrings } from './raw-http.js';
-import { startTestServer } from './server-fixture.js';
+import { configAsStrings } from '../helpers/raw-http.js';
+import { startTestServer } from '../helpers/server-fixture.js';
 
 t.test('node-vault 0.12 with default options (LIST verb) works against the server', async (t) => {
   const server = await startTestServer(t);

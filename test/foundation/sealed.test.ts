@@ -1,6 +1,6 @@
 import t from 'tap';
-import { rawRequest } from './raw-http.js';
-import { startTestServer } from './server-fixture.js';
+import { rawRequest } from '../helpers/raw-http.js';
+import { startTestServer } from '../helpers/server-fixture.js';
 import { generateSealKey } from '../../src/storage/seal-key.js';
 
 t.test('a wrong seal key starts the server sealed', async (t) => {

@@ -1,7 +1,7 @@
 import t from 'tap';
-import { configAsStrings, rawRequest } from './raw-http.js';
-import { startTestServer } from './server-fixture.js';
-import { assertNotInDataDir } from './data-dir-scan.js';
+import { configAsStrings, rawRequest } from '../helpers/raw-http.js';
+import { startTestServer } from '../helpers/server-fixture.js';
+import { assertNotInDataDir } from '../helpers/data-dir-scan.js';
 
 t.test('a config password never appears in the data dir or the logs', async (t) => {
   const password = 'Pw-9c1f7e2a-never-in-plain';

@@ -5,8 +5,8 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logging.js';
 import { startDevServer } from '../../src/server/dev-mode.js';
 import { loadSettings } from '../../src/server/settings.js';
-import { rawRequest } from './raw-http.js';
-import { tempDir } from './temp-dir.js';
+import { rawRequest } from '../helpers/raw-http.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 t.test('settings: defaults, then the config file, then SCMPKI_* env', async (t) => {
   const dir = await tempDir(t, 'settings');

@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStorage } from '../../src/storage/level-storage.js';
 import { generateSealKey, loadOrCreateSealKeyFile } from '../../src/storage/seal-key.js';
-import { tempDir } from './temp-dir.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 async function rawBytesOf(dir: string): Promise<Buffer> {
   const parts: Buffer[] = [];

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { configAsStrings, rawRequest } from './raw-http.js';
-import { startTestServer } from './server-fixture.js';
+import { configAsStrings, rawRequest } from '../helpers/raw-http.js';
+import { startTestServer } from '../helpers/server-fixture.js';
 
 const CONFIG_PATH = '/v1/sectigo-vault-pki/configs/web';
 

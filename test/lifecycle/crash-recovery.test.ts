@@ -6,11 +6,11 @@
 import t from 'tap';
 import { certificateMatchesKey } from '../../src/pki/index.js';
 import { startSimulator } from '../../src/simulator/index.js';
-import { assertNotInDataDir } from '../foundation/data-dir-scan.js';
-import { engineCaller, startServerProcess } from '../foundation/server-process.js';
-import { tempDir } from '../foundation/temp-dir.js';
-import { SSL_CONFIG, simulatorConnection } from '../operations/fixture.js';
-import { opensslVerify, sleep } from './harness.js';
+import { assertNotInDataDir } from '../helpers/data-dir-scan.js';
+import { engineCaller, startServerProcess } from '../helpers/server-process.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { SSL_CONFIG, simulatorConnection } from '../helpers/engine-fixture.js';
+import { opensslVerify, sleep } from '../helpers/lifecycle-harness.js';
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   for (const started = Date.now(); Date.now() - started < timeoutMs; await sleep(100)) {

@@ -4,7 +4,7 @@ import { certificateMatchesKey, parseCertificate } from '../../src/pki/index.js'
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { readWithAutoRenew } from '../../src/lifecycle/read-with-auto-renew.js';
 import { ScmError } from '../../src/scm/index.js';
-import { opensslVerify, sleep, startHarness } from './harness.js';
+import { opensslVerify, sleep, startHarness } from '../helpers/lifecycle-harness.js';
 
 const h = await startHarness({ issueDelayMs: 300 });
 t.teardown(() => h.close());

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { startSimulator } from '../../src/simulator/index.js';
-import { startTestServer } from '../foundation/server-fixture.js';
+import { startTestServer } from '../helpers/server-fixture.js';
 
 const sim = await startSimulator({ issueDelayMs: 200 });
 t.teardown(() => sim.close());

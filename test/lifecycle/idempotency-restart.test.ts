@@ -1,7 +1,7 @@
 import t from 'tap';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { layout } from '../../src/storage/layout.js';
-import { sleep, startHarness } from './harness.js';
+import { sleep, startHarness } from '../helpers/lifecycle-harness.js';
 
 const h = await startHarness({ issueDelayMs: 200 });
 t.teardown(() => h.close());

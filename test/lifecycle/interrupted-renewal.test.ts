@@ -4,7 +4,7 @@ import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { renewCertificate } from '../../src/lifecycle/renew.js';
 import type { LifecycleSettings } from '../../src/server/services.js';
 import type { CertificateRecord } from '../../src/lifecycle/record.js';
-import { crashWhileScmAnswers, opensslVerify, startHarness, waitFor } from './harness.js';
+import { crashWhileScmAnswers, opensslVerify, startHarness, waitFor } from '../helpers/lifecycle-harness.js';
 
 const h = await startHarness({ issueDelayMs: 200 });
 t.teardown(() => h.close());

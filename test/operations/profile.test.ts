@@ -1,6 +1,6 @@
 import t from 'tap';
 import { SSL_PROFILES, SMIME_PROFILES } from '../../src/simulator/index.js';
-import { setUpWithConfigs, sslEnroll } from './fixture.js';
+import { setUpWithConfigs, sslEnroll } from '../helpers/engine-fixture.js';
 
 /** A profile as SCM sends it: the catalog entry without the simulator's own `renewable` flag. */
 function onTheWire(profile: (typeof SSL_PROFILES)[number]) {

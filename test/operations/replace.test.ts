@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildCsr, certificateMatchesKey, generateKeyPair, parseCertificate } from '../../src/pki/index.js';
-import { FAST, clientEnroll, enrollIssued, setUpWithConfigs, sslEnroll, statuses } from './fixture.js';
+import { FAST, clientEnroll, enrollIssued, setUpWithConfigs, sslEnroll, statuses } from '../helpers/engine-fixture.js';
 
 t.test('replace', async (t) => {
   const setup = await setUpWithConfigs(t);

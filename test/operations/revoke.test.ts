@@ -1,5 +1,5 @@
 import t from 'tap';
-import { clientEnroll, enrollIssued, setUpWithConfigs, sslEnroll, statuses } from './fixture.js';
+import { clientEnroll, enrollIssued, setUpWithConfigs, sslEnroll, statuses } from '../helpers/engine-fixture.js';
 
 t.test('revoke', async (t) => {
   const setup = await setUpWithConfigs(t);

@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
 import { certificateMatchesKey } from '../../src/pki/index.js';
-import { setUp, type Setup } from './fixture.js';
+import { setUp, type Setup } from '../helpers/engine-fixture.js';
 
 const SAMPLES = new URL('../../sample_json_data/', import.meta.url).pathname;
 

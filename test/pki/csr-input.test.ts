@@ -11,7 +11,7 @@ import {
   readPrivateKey,
   splitSubjectAltNames,
 } from '../../src/pki/index.js';
-import { openssl } from './openssl.js';
+import { openssl } from '../helpers/openssl.js';
 
 const workDir = await mkdtemp(join(tmpdir(), 'scmpki-pki-'));
 t.teardown(() => rm(workDir, { recursive: true, force: true }));

@@ -3,7 +3,7 @@
  * enrolls, another reads, and each can do exactly what its policy grants.
  */
 import t from 'tap';
-import { enrollIssued, setUp, SSL_CONFIG, sslEnroll, MOUNT } from '../operations/fixture.js';
+import { enrollIssued, setUp, SSL_CONFIG, sslEnroll, MOUNT } from '../helpers/engine-fixture.js';
 
 const setup = await setUp(t);
 await setup.writeConfig('web', SSL_CONFIG);

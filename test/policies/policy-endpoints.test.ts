@@ -5,8 +5,8 @@
  */
 import t from 'tap';
 import nodeVault from 'node-vault';
-import { configAsStrings } from '../foundation/raw-http.js';
-import { startTestServer } from '../foundation/server-fixture.js';
+import { configAsStrings } from '../helpers/raw-http.js';
+import { startTestServer } from '../helpers/server-fixture.js';
 
 const server = await startTestServer(t, { log_level: 'warn' });
 const vault = nodeVault({ endpoint: server.url, token: server.token });

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import t from 'tap';
 import { COLLECT_FORMATS } from '../../src/simulator/formats.js';
-import { enrollIssued, makeCsr, opensslVerify, pemBlocks, scmCall, simulator, type KeySpec } from './scm-test-client.js';
+import { enrollIssued, makeCsr, opensslVerify, pemBlocks, scmCall, simulator, type KeySpec } from '../helpers/scm-test-client.js';
 
 t.test('collect answers 400 "being processed" until issued, in the configured style', async (t) => {
   const sim = await simulator(t, { issueDelayMs: 60_000 });

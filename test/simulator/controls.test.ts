@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { parseGoDuration } from '../../src/simulator/command.js';
 import { parseListen, startSimulator } from '../../src/simulator/index.js';
-import { AUTH, enrollIssued, pemBlocks, scmCall, simulator } from './scm-test-client.js';
+import { AUTH, enrollIssued, pemBlocks, scmCall, simulator } from '../helpers/scm-test-client.js';
 
 t.test('counters count calls per endpoint and reset', async (t) => {
   const sim = await simulator(t);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import t from 'tap';
-import { makeCsr, opensslVerify, pemBlocks, scmCall, simulator } from './scm-test-client.js';
+import { makeCsr, opensslVerify, pemBlocks, scmCall, simulator } from '../helpers/scm-test-client.js';
 import type { Simulator } from '../../src/simulator/index.js';
 
 async function enrollSmime(sim: Simulator, extra: Record<string, unknown> = {}) {

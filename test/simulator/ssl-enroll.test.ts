@@ -1,5 +1,5 @@
 import t from 'tap';
-import { AUTH, makeCsr, scmCall, simulator } from './scm-test-client.js';
+import { AUTH, makeCsr, scmCall, simulator } from '../helpers/scm-test-client.js';
 
 t.test('header auth: any wrong login, password or customerUri is 401 -16 Unknown user', async (t) => {
   const sim = await simulator(t);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { enrollIssued, makeCsr, pemBlocks, scmCall, simulator } from './scm-test-client.js';
+import { enrollIssued, makeCsr, pemBlocks, scmCall, simulator } from '../helpers/scm-test-client.js';
 
 t.test('details carry the documented fields in SCM formats', async (t) => {
   const sim = await simulator(t);

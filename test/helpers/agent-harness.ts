@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import type { Test } from 'tap';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import type { ServerSettings } from '../../src/server/settings.js';
-import { startTestServer, type TestServer } from '../foundation/server-fixture.js';
+import { startTestServer, type TestServer } from './server-fixture.js';
 
 export const AGENT_BINARY = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 

@@ -11,11 +11,11 @@ import { promisify } from 'node:util';
 import type { Test } from 'tap';
 import { ScmClient } from '../../src/scm/index.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
-import { startTestServer, type TestServer } from '../foundation/server-fixture.js';
-import { tempDir } from '../foundation/temp-dir.js';
-import { engineCaller, type EngineReply } from '../foundation/server-process.js';
+import { startTestServer, type TestServer } from './server-fixture.js';
+import { tempDir } from './temp-dir.js';
+import { engineCaller, type EngineReply } from './server-process.js';
 
-export { MOUNT } from '../foundation/server-process.js';
+export { MOUNT } from './server-process.js';
 
 export type Reply = EngineReply;
 

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { AGENT_BINARY } from '../agent/agent-harness.js';
+import { AGENT_BINARY } from './agent-harness.js';
 
 export const MOUNT = 'sectigo-vault-pki';
 

@@ -1,8 +1,8 @@
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { replaceChangedFiles } from '../../src/cli/agent/atomic-files.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { replaceChangedFiles } from '../../../src/cli/agent/atomic-files.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import t from 'tap';
-import { parseAgentConfig } from '../../src/cli/agent/agent-config.js';
+import { parseAgentConfig } from '../../../src/cli/agent/agent-config.js';
 
 const source = join('/etc', 'scmpki', 'agent.json');
 const parse = (config: unknown, file = source) => parseAgentConfig(JSON.stringify(config), file);

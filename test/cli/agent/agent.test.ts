@@ -2,9 +2,9 @@ import { X509Certificate } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { certificateMatchesKey } from '../../src/pki/index.js';
-import { tempDir } from '../helpers/temp-dir.js';
-import { countLines, logLines, opensslVerify, runAgentOnce, snapshot, startAgent, startAgentWorld } from '../helpers/agent-harness.js';
+import { certificateMatchesKey } from '../../../src/pki/index.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { countLines, logLines, opensslVerify, runAgentOnce, snapshot, startAgent, startAgentWorld } from '../../helpers/agent-harness.js';
 
 // The renewer passes every second and syncs auto-renew records once a second,
 // so SCM's out-of-band changes reach the server the way they do in production,

@@ -5,15 +5,14 @@
  * detailed certificate list. Needs `npm run build` (npm test runs it first).
  */
 import t from 'tap';
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { X509Certificate } from 'node:crypto';
 import { startSimulator } from '../../src/simulator/index.js';
 import { startTestServer } from '../helpers/server-fixture.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { runCli, runCliInTerminal } from '../helpers/run-cli.js';
+import { opensslVerify } from '../helpers/openssl-verify.js';
 
 const sim = await startSimulator({ issueDelayMs: 1200 });
 t.teardown(() => sim.close());
@@ -60,11 +59,8 @@ t.test('without a terminal there is no progress line; -field extracts PEMs opens
   t.equal(chain.code, 0, chain.stderr);
   t.equal(chain.stdout, record.ca_chain.map((pem: string) => (pem.endsWith('\n') ? pem : `${pem}\n`)).join(''));
 
-  await writeFile(join(dir, 'cert.pem'), leaf.stdout);
-  await writeFile(join(dir, 'chain.pem'), chain.stdout);
-  await writeFile(join(dir, 'root.pem'), sim.caChainPem.root);
-  const { stdout } = await promisify(execFile)('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'chain.pem'), join(dir, 'cert.pem')]);
-  t.match(stdout, /cert\.pem: OK/);
+  const { output } = await opensslVerify({ root: sim.caChainPem.root, intermediate: chain.stdout }, leaf.stdout, 'cert.pem');
+  t.match(output, /cert\.pem: OK/);
 
   const key = await cli(['read', '-field=private_key', path]);
   t.equal(key.code, 0, key.stderr);

@@ -138,9 +138,3 @@ export async function countLines(file: string): Promise<number> {
     throw err;
   }
 }
-
-export const opensslVerify = (args: string[]) =>
-  promisify(execFile)('openssl', ['verify', ...args]).then(
-    ({ stdout }) => stdout.trim(),
-    (err: { stderr?: string; message: string }) => `FAILED: ${err.stderr ?? err.message}`,
-  );

@@ -3,16 +3,11 @@
  * real SCM simulator with its real CA, and real HTTP between all of them.
  * Config entries are written through the configs path, as users write them.
  */
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Test } from 'tap';
 import { ScmClient } from '../../src/scm/index.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { startTestServer, type TestServer } from './server-fixture.js';
-import { tempDir } from './temp-dir.js';
+import { opensslVerify } from './openssl-verify.js';
 import { engineCaller, type EngineReply } from './server-process.js';
 
 export { MOUNT } from './server-process.js';
@@ -27,12 +22,11 @@ export function simulatorConnection(sim: Simulator) {
 export interface Setup {
   server: TestServer;
   sim: Simulator;
-  dir: string;
   /** One request to the engine mount: `call('POST', 'revoke/web/1_demo', {...})`. */
   call(method: string, path: string, body?: unknown): Promise<Reply>;
   /** Writes config `name` (connection to the test simulator, plus the given fields). */
   writeConfig(name: string, fields: Record<string, unknown>): Promise<void>;
-  /** `openssl verify` of a leaf against the simulator's root and intermediate; throws when it fails. */
+  /** `openssl verify` of a leaf against the simulator's root and intermediate: openssl's verdict. */
   verify(leafPem: string): Promise<string>;
 }
 
@@ -40,28 +34,19 @@ export async function setUp(t: Test, options: { issueDelayMs?: number } = {}): P
   const sim = await startSimulator({ issueDelayMs: options.issueDelayMs ?? 200 });
   t.teardown(() => sim.close());
   const server = await startTestServer(t, { log_level: 'warn' });
-  const dir = await tempDir(t, 'operations');
-  const root = join(dir, 'root.pem');
-  const intermediate = join(dir, 'intermediate.pem');
-  await writeFile(root, sim.caChainPem.root);
-  await writeFile(intermediate, sim.caChainPem.intermediate);
 
   const call = engineCaller(server.url, server.token);
 
   return {
     server,
     sim,
-    dir,
     call,
     async writeConfig(name, fields) {
       const reply = await call('POST', `configs/${name}`, { ...fields, ...simulatorConnection(sim) });
       if (reply.status >= 300) throw new Error(`config ${name}: ${reply.status} ${JSON.stringify(reply.body)}`);
     },
     async verify(leafPem) {
-      const leaf = join(dir, `leaf-${randomBytes(4).toString('hex')}.pem`);
-      await writeFile(leaf, leafPem);
-      const { stdout } = await promisify(execFile)('openssl', ['verify', '-CAfile', root, '-untrusted', intermediate, leaf]);
-      return stdout.trim();
+      return (await opensslVerify(sim.caChainPem, leafPem)).output;
     },
   };
 }

@@ -3,12 +3,10 @@
  * certificate lifecycle wired exactly as the server wires it, with the `web`
  * and `people` config entries stored as the configs path stores them.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { openStorage } from '../../src/storage/level-storage.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
@@ -92,20 +90,6 @@ export async function startHarness(options: { issueDelayMs?: number; settings?: 
     },
   };
   return harness;
-}
-
-const run = promisify(execFile);
-
-/** `openssl verify` of a leaf against the simulator's root, with its intermediate as untrusted. */
-export async function opensslVerify(sim: Simulator, dir: string, leafPem: string): Promise<string> {
-  const root = join(dir, 'root.pem');
-  const intermediate = join(dir, 'intermediate.pem');
-  const leaf = join(dir, `leaf-${randomBytes(4).toString('hex')}.pem`);
-  await writeFile(root, sim.caChainPem.root);
-  await writeFile(intermediate, sim.caChainPem.intermediate);
-  await writeFile(leaf, leafPem);
-  const { stdout } = await run('openssl', ['verify', '-CAfile', root, '-untrusted', intermediate, leaf]);
-  return stdout.trim();
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

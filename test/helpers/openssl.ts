@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 
-/** Runs the real openssl binary with `input` on stdin; resolves with exit code and output. */
-export function openssl(args: string[], input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the real openssl binary with `input` on stdin (in `cwd` if given); resolves with exit code and output. */
+export function openssl(args: string[], input = '', options: { cwd?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: options.cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -1,13 +1,9 @@
 /**
  * Test helpers for the simulator: CSRs made with @peculiar/x509 + WebCrypto,
  * a started simulator that closes with the test, plain fetch calls with SCM's
- * auth headers, and `openssl verify` of an issued chain.
+ * auth headers, and the certificates in an SCM answer.
  */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 import type { Test } from 'tap';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
@@ -90,26 +86,4 @@ export function pemBlocks(text: string): x509.X509Certificate[] {
   return (text.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? []).map(
     (pem) => new x509.X509Certificate(pem),
   );
-}
-
-/** The real openssl binary: leaf against the simulator's root, intermediate untrusted. */
-export async function opensslVerify(sim: Simulator, leafPem: string): Promise<{ code: number; output: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'scmpki-sim-verify-'));
-  try {
-    await writeFile(join(dir, 'root.pem'), sim.caChainPem.root);
-    await writeFile(join(dir, 'intermediate.pem'), sim.caChainPem.intermediate);
-    await writeFile(join(dir, 'leaf.pem'), leafPem);
-    return await new Promise((resolve, reject) => {
-      const child = spawn('openssl', ['verify', '-CAfile', 'root.pem', '-untrusted', 'intermediate.pem', 'leaf.pem'], {
-        cwd: dir,
-      });
-      let output = '';
-      child.stdout.on('data', (c) => (output += c));
-      child.stderr.on('data', (c) => (output += c));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, output }));
-    });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import t from 'tap';
 import { COLLECT_FORMATS } from '../../src/simulator/formats.js';
-import { enrollIssued, makeCsr, opensslVerify, pemBlocks, scmCall, simulator, type KeySpec } from '../helpers/scm-test-client.js';
+import { enrollIssued, makeCsr, pemBlocks, scmCall, simulator, type KeySpec } from '../helpers/scm-test-client.js';
+import { opensslVerify } from '../helpers/openssl-verify.js';
 
 t.test('collect answers 400 "being processed" until issued, in the configured style', async (t) => {
   const sim = await simulator(t, { issueDelayMs: 60_000 });
@@ -117,7 +118,7 @@ t.test('RSA and EC certificates pass openssl verify against the simulator chain;
   for (const spec of specs) {
     const { sslId } = await enrollIssued(sim, await makeCsr(spec));
     const leafPem = (await scmCall(sim, 'GET', `/api/ssl/v1/collect/${sslId}/x509CO`)).text;
-    const verdict = await opensslVerify(sim, leafPem);
+    const verdict = await opensslVerify(sim.caChainPem, leafPem);
     t.equal(verdict.code, 0, `${JSON.stringify(spec)}: ${verdict.output}`);
     t.match(verdict.output, /leaf\.pem: OK/);
     const details = await scmCall(sim, 'GET', `/api/ssl/v1/${sslId}`);

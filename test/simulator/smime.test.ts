@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import t from 'tap';
-import { makeCsr, opensslVerify, pemBlocks, scmCall, simulator } from '../helpers/scm-test-client.js';
+import { makeCsr, pemBlocks, scmCall, simulator } from '../helpers/scm-test-client.js';
+import { opensslVerify } from '../helpers/openssl-verify.js';
 import type { Simulator } from '../../src/simulator/index.js';
 
 async function enrollSmime(sim: Simulator, extra: Record<string, unknown> = {}) {
@@ -51,7 +52,7 @@ t.test('S/MIME enroll, -183 while pending, PKCS#7 by default, e-mail certificate
     x509.ExtendedKeyUsage.emailProtection,
     x509.ExtendedKeyUsage.clientAuth,
   ]);
-  t.equal((await opensslVerify(sim, leafPem)).code, 0);
+  t.equal((await opensslVerify(sim.caChainPem, leafPem)).code, 0);
   t.equal((await scmCall(sim, 'GET', `/api/smime/v1/collect/${ready}?format=zip`)).json.code, -1450);
   t.equal((await scmCall(sim, 'GET', '/api/smime/v1/collect/123')).json.code, -1104);
 });

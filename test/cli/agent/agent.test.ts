@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { certificateMatchesKey } from '../../../src/pki/index.js';
 import { tempDir } from '../../helpers/temp-dir.js';
-import { countLines, logLines, opensslVerify, runAgentOnce, snapshot, startAgent, startAgentWorld } from '../../helpers/agent-harness.js';
+import { countLines, logLines, runAgentOnce, snapshot, startAgent, startAgentWorld } from '../../helpers/agent-harness.js';
+import { opensslVerify } from '../../helpers/openssl-verify.js';
 
 // The renewer passes every second and syncs auto-renew records once a second,
 // so SCM's out-of-band changes reach the server the way they do in production,
@@ -69,9 +70,7 @@ t.test('the first run writes the four files, key 0600, a key that matches and a 
   t.equal(fullchain, cert + chain, 'fullchain is leaf then chain');
   t.match(chain, /BEGIN CERTIFICATE/);
 
-  const root = join(site.dir, 'root.pem');
-  await writeFile(root, sim.caChainPem.root);
-  const verified = await opensslVerify(['-CAfile', root, '-untrusted', join(site.tls, 'chain.pem'), join(site.tls, 'cert.pem')]);
+  const { output: verified } = await opensslVerify({ root: sim.caChainPem.root, intermediate: chain }, cert, 'cert.pem');
   t.match(verified, /cert\.pem: OK$/, 'openssl verifies cert.pem through chain.pem to the simulator root');
 
   t.equal(await site.reloads(), 1, 'the reload command ran once');

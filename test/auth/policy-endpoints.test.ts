@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import nodeVault from 'node-vault';
-import { configAsStrings } from '../helpers/raw-http.js';
+import { configAsStrings } from '../helpers/scm-connection.js';
 import { startTestServer } from '../helpers/server-fixture.js';
 
 const server = await startTestServer(t, { log_level: 'warn' });

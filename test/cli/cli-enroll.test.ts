@@ -11,7 +11,8 @@ import { X509Certificate } from 'node:crypto';
 import { startSimulator } from '../../src/simulator/index.js';
 import { startTestServer } from '../helpers/server-fixture.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { runCli, runCliInTerminal } from '../helpers/run-cli.js';
+import { keyValueArgs, runCli, runCliInTerminal } from '../helpers/run-cli.js';
+import { simulatorConnection } from '../helpers/scm-connection.js';
 import { opensslVerify } from '../helpers/openssl-verify.js';
 
 const sim = await startSimulator({ issueDelayMs: 1200 });
@@ -28,8 +29,7 @@ await writeFile(payloadFile, JSON.stringify({ ...sample, sectigo_cm_org_id: sim.
 
 const configured = await cli([
   'write', 'sectigo-vault-pki/configs/demo',
-  `sectigo_cm_base_url=${sim.url}`, 'sectigo_cm_user=demo', 'sectigo_cm_password=demo', 'sectigo_cm_uri=demo',
-  `sectigo_cm_org_id=${sim.orgId}`, 'sectigo_config_type=ssl_cert',
+  ...keyValueArgs({ ...simulatorConnection(sim), sectigo_config_type: 'ssl_cert' }),
 ]);
 if (configured.code !== 0) throw new Error(`config write failed: ${configured.stderr}`);
 

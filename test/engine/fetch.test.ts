@@ -1,6 +1,7 @@
 import t from 'tap';
 import { buildCsr, certificateMatchesKey, generateKeyPair } from '../../src/pki/index.js';
-import { FAST, enrollIssued, scmBehindTheBack, setUpWithConfigs, sslEnroll, statuses, type Setup } from '../helpers/engine-fixture.js';
+import { FAST, enrollIssued, setUpWithConfigs, sslEnroll, statuses, type Setup } from '../helpers/engine-fixture.js';
+import { scmBehindTheBack } from '../helpers/scm-connection.js';
 
 /** Orders straight at the simulator, behind scmpki's back, as another SCM user would. */
 async function orderElsewhere(setup: Setup, type: 'ssl' | 'smime', curve: 'P-256' | undefined = undefined) {

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { startSimulator } from '../../src/simulator/index.js';
+import { simulatorConnection } from '../helpers/scm-connection.js';
 import { startTestServer } from '../helpers/server-fixture.js';
 
 const sim = await startSimulator({ issueDelayMs: 200 });
@@ -17,8 +18,7 @@ const api = async (method: string, path: string, body?: unknown, headers: Record
 
 t.test('over HTTP: config with verify, enroll, list with key_info, readcert, read with auto-renew, delete', async (t) => {
   const config = await api('POST', 'configs/web', {
-    sectigo_cm_base_url: sim.url, sectigo_cm_user: 'demo', sectigo_cm_password: 'demo', sectigo_cm_uri: 'demo',
-    sectigo_cm_org_id: sim.orgId, sectigo_config_type: 'ssl_cert', sectigo_ssl_cert_type: 2001, sectigo_ssl_cert_validity: 365, verify: true,
+    ...simulatorConnection(sim), sectigo_config_type: 'ssl_cert', sectigo_ssl_cert_type: 2001, sectigo_ssl_cert_validity: 365, verify: true,
   });
   t.equal(config.status, 204);
 

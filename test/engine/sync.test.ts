@@ -1,6 +1,7 @@
 import t from 'tap';
 import { buildCsr, certificateMatchesKey, generateKeyPair } from '../../src/pki/index.js';
-import { FAST, SSL_CONFIG, clientEnroll, enrollIssued, scmBehindTheBack, setUpWithConfigs, sslEnroll, statuses } from '../helpers/engine-fixture.js';
+import { FAST, SSL_CONFIG, clientEnroll, enrollIssued, setUpWithConfigs, sslEnroll, statuses } from '../helpers/engine-fixture.js';
+import { scmBehindTheBack } from '../helpers/scm-connection.js';
 
 const DAY_MS = 86_400_000;
 const daysLeft = (record: { not_after: string }) => (Date.parse(record.not_after) - Date.now()) / DAY_MS;

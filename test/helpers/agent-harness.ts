@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import type { Test } from 'tap';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import type { ServerSettings } from '../../src/server/settings.js';
+import { simulatorConnection } from './scm-connection.js';
 import { startTestServer, type TestServer } from './server-fixture.js';
 
 export const AGENT_BINARY = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -47,11 +48,7 @@ export async function startAgentWorld(t: Test, settings: Partial<ServerSettings>
     return text ? ((JSON.parse(text) as { data: Record<string, unknown> }).data) : {};
   };
   await call('PUT', 'sectigo-vault-pki/configs/web', {
-    sectigo_cm_base_url: sim.url,
-    sectigo_cm_user: 'demo',
-    sectigo_cm_password: 'demo',
-    sectigo_cm_uri: 'demo',
-    sectigo_cm_org_id: sim.orgId,
+    ...simulatorConnection(sim),
     sectigo_config_type: 'ssl_cert',
     sectigo_ssl_cert_type: 2001,
     sectigo_ssl_cert_validity: 365,

@@ -4,20 +4,15 @@
  * Config entries are written through the configs path, as users write them.
  */
 import type { Test } from 'tap';
-import { ScmClient } from '../../src/scm/index.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { startTestServer, type TestServer } from './server-fixture.js';
 import { opensslVerify } from './openssl-verify.js';
+import { simulatorConnection } from './scm-connection.js';
 import { engineCaller, type EngineReply } from './server-process.js';
 
 export { MOUNT } from './server-process.js';
 
 export type Reply = EngineReply;
-
-/** A config entry's connection to the test simulator (its demo credentials and organization). */
-export function simulatorConnection(sim: Simulator) {
-  return { sectigo_cm_base_url: sim.url, sectigo_cm_user: 'demo', sectigo_cm_password: 'demo', sectigo_cm_uri: 'demo', sectigo_cm_org_id: sim.orgId };
-}
 
 export interface Setup {
   server: TestServer;
@@ -100,9 +95,4 @@ export async function enrollIssued(setup: Setup, config: string, body: Record<st
 
 export function statuses(record: { state: Array<{ status: string }> }): string[] {
   return record.state.map((s) => s.status);
-}
-
-/** SCM with the simulator's credentials, for what another SCM user (or SCM's web UI) does behind scmpki's back. */
-export function scmBehindTheBack(sim: Simulator): ScmClient {
-  return new ScmClient({ baseUrl: sim.url, auth: { type: 'password', login: 'demo', password: 'demo', customerUri: 'demo' } });
 }

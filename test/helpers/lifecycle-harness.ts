@@ -13,6 +13,8 @@ import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createScmLimiter, type ScmClient } from '../../src/scm/index.js';
 import { createLifecycle, type LifecycleSettings, type RunningLifecycle } from '../../src/server/services.js';
 import type { ConfigEntry } from '../../src/lifecycle/config-store.js';
+import { simulatorConnection } from './scm-connection.js';
+import { waitFor } from './wait-for.js';
 
 export const quietLogger = { info() {}, warn() {}, error() {} };
 
@@ -34,11 +36,7 @@ export async function startHarness(options: { issueDelayMs?: number; settings?: 
   const dir = await mkdtemp(join(tmpdir(), 'scmpki-lifecycle-'));
   const sealKey = randomBytes(32);
   const connection = {
-    sectigo_cm_base_url: sim.url,
-    sectigo_cm_user: 'demo',
-    sectigo_cm_password: 'demo',
-    sectigo_cm_uri: 'demo',
-    sectigo_cm_org_id: sim.orgId,
+    ...simulatorConnection(sim),
     sectigo_cm_auth_type: 'password',
     sectigo_verify_tls: true,
   } as const;
@@ -90,16 +88,6 @@ export async function startHarness(options: { issueDelayMs?: number; settings?: 
     },
   };
   return harness;
-}
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; await sleep(100)) {
-    const value = await probe();
-    if (value !== undefined) return value;
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /**

@@ -34,15 +34,3 @@ export function rawRequest(
     req.end(options.body);
   });
 }
-
-/** A complete config entry as the vault CLI sends it: every value a string. */
-export function configAsStrings(password = 'demo-password'): Record<string, string> {
-  return {
-    sectigo_cm_base_url: 'https://cert-manager.example/api/ssl/v1',
-    sectigo_cm_user: 'api-user',
-    sectigo_cm_password: password,
-    sectigo_cm_uri: 'acme',
-    sectigo_cm_org_id: '1234',
-    sectigo_config_type: 'ssl_cert',
-  };
-}

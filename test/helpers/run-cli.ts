@@ -26,6 +26,11 @@ function cleanEnv(env: CliOptions['env']): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, ...env };
 }
 
+/** Fields as the vault CLI's `key=value` arguments. */
+export function keyValueArgs(fields: Record<string, string | number | boolean>): string[] {
+  return Object.entries(fields).map(([key, value]) => `${key}=${value}`);
+}
+
 export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
   return runProcess(process.execPath, [CLI, ...args], cleanEnv(options.env), options.stdin);
 }

@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import type { Test } from 'tap';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import { SIMULATOR_LOGIN } from './scm-connection.js';
 
 x509.cryptoProvider.set(globalThis.crypto);
 
@@ -38,8 +39,6 @@ export async function simulator(t: Test, options: SimulatorOptions = {}): Promis
   return sim;
 }
 
-export const AUTH = { login: 'demo', password: 'demo', customerUri: 'demo' };
-
 export interface ScmAnswer {
   status: number;
   headers: Headers;
@@ -52,7 +51,7 @@ export async function scmCall(
   method: string,
   path: string,
   body?: unknown,
-  headers: Record<string, string> = AUTH,
+  headers: Record<string, string> = SIMULATOR_LOGIN,
 ): Promise<ScmAnswer> {
   const response = await fetch(`${sim.url}${path}`, {
     method,

@@ -1,6 +1,6 @@
 import t from 'tap';
 import nodeVault from 'node-vault';
-import { configAsStrings } from '../helpers/raw-http.js';
+import { configAsStrings } from '../helpers/scm-connection.js';
 import { startTestServer } from '../helpers/server-fixture.js';
 
 t.test('node-vault 0.12 with default options (LIST verb) works against the server', async (t) => {

@@ -9,17 +9,13 @@ import { startSimulator } from '../../src/simulator/index.js';
 import { assertNotInDataDir } from '../helpers/data-dir-scan.js';
 import { engineCaller, startServerProcess } from '../helpers/server-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { SSL_CONFIG, simulatorConnection } from '../helpers/engine-fixture.js';
-import { sleep } from '../helpers/lifecycle-harness.js';
+import { SSL_CONFIG } from '../helpers/engine-fixture.js';
+import { simulatorConnection } from '../helpers/scm-connection.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { opensslVerify } from '../helpers/openssl-verify.js';
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; await sleep(100)) {
-    const value = await probe();
-    if (value !== undefined) return value;
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** A process start and a collector pass take longer than the in-process harness's. */
+const PROCESS_WAIT_MS = 20_000;
 
 t.test('kill -9 after SCM placed the order: the restarted server recovers the record and issues it with its key', async (t) => {
   const sim = await startSimulator({ issueDelayMs: 0 });
@@ -35,7 +31,7 @@ t.test('kill -9 after SCM placed the order: the restarted server recovers the re
   await sim.controls.resetCounters();
   await sim.controls.addFault({ kind: 'latency', endpoint: 'enroll', latencyMs: 5_000, afterHandling: true, count: 1 });
   const dying = engineCaller(first.url, token)('PUT', 'enroll/web', { sectigo_csr_domain: 'crash.example.com' }).catch((err: Error) => err);
-  await waitFor('SCM to take the order', async () => ((await sim.controls.counters()).enroll === 1 ? true : undefined));
+  await waitFor('SCM to take the order', async () => ((await sim.controls.counters()).enroll === 1 ? true : undefined), PROCESS_WAIT_MS);
   await first.kill('SIGKILL');
   t.type(await dying, Error, 'the enroll request died with the server');
 
@@ -48,7 +44,7 @@ t.test('kill -9 after SCM placed the order: the restarted server recovers the re
     if (!id) return undefined;
     const read = await call('GET', `readcert/web/${id}`);
     return read.body.data.state.at(-1).status === 'Issued' ? read.body.data : undefined;
-  });
+  }, PROCESS_WAIT_MS);
   t.match(record.state[0], { status: 'Applied', description: /recovered after an interrupted enroll/ });
   t.equal(record.domain, 'crash.example.com');
   t.ok(certificateMatchesKey(record.leaf_certificate, record.private_key), 'the private key matches the certificate');

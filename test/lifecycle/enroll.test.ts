@@ -4,7 +4,8 @@ import { certificateMatchesKey, parseCertificate } from '../../src/pki/index.js'
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { readWithAutoRenew } from '../../src/lifecycle/read-with-auto-renew.js';
 import { ScmError } from '../../src/scm/index.js';
-import { sleep, startHarness } from '../helpers/lifecycle-harness.js';
+import { startHarness } from '../helpers/lifecycle-harness.js';
+import { sleep } from '../helpers/wait-for.js';
 import { opensslVerify } from '../helpers/openssl-verify.js';
 
 const h = await startHarness({ issueDelayMs: 300 });

@@ -4,7 +4,8 @@ import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { renewCertificate } from '../../src/lifecycle/renew.js';
 import type { LifecycleSettings } from '../../src/server/services.js';
 import type { CertificateRecord } from '../../src/lifecycle/record.js';
-import { crashWhileScmAnswers, startHarness, waitFor } from '../helpers/lifecycle-harness.js';
+import { crashWhileScmAnswers, startHarness } from '../helpers/lifecycle-harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { opensslVerify } from '../helpers/openssl-verify.js';
 
 const h = await startHarness({ issueDelayMs: 200 });

@@ -6,6 +6,7 @@ import { createLogger } from '../../src/logging.js';
 import { startDevServer } from '../../src/server/dev-mode.js';
 import { loadSettings } from '../../src/server/settings.js';
 import { rawRequest } from '../helpers/raw-http.js';
+import { SIMULATOR_LOGIN } from '../helpers/scm-connection.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 t.test('settings: defaults, then the config file, then SCMPKI_* env', async (t) => {
@@ -40,6 +41,6 @@ t.test('dev mode: simulator in-process, demo configs pointing at it, fixed root 
   t.type(demo.sectigo_ssl_cert_type, 'number', 'an SSL profile default so the first enroll needs only a domain');
   const client = (await rawRequest(dev.server.url, 'GET', '/v1/sectigo-vault-pki/configs/demo-client', { headers: auth })).json().data;
   t.equal(client.sectigo_config_type, 'client_cert');
-  const scmTypes = await fetch(`${dev.scmUrl}/api/ssl/v1/types`, { headers: { login: 'demo', password: 'demo', customerUri: 'demo' } });
+  const scmTypes = await fetch(`${dev.scmUrl}/api/ssl/v1/types`, { headers: SIMULATOR_LOGIN });
   t.equal(scmTypes.status, 200, 'the simulator answers on the dev SCM address');
 });

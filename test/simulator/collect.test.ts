@@ -4,6 +4,7 @@ import t from 'tap';
 import { COLLECT_FORMATS } from '../../src/simulator/formats.js';
 import { enrollIssued, makeCsr, pemBlocks, scmCall, simulator, type KeySpec } from '../helpers/scm-test-client.js';
 import { opensslVerify } from '../helpers/openssl-verify.js';
+import { SIMULATOR_LOGIN } from '../helpers/scm-connection.js';
 
 t.test('collect answers 400 "being processed" until issued, in the configured style', async (t) => {
   const sim = await simulator(t, { issueDelayMs: 60_000 });
@@ -49,7 +50,7 @@ t.test('every format in both URL styles, with the documented chain orders', asyn
   let leafSerial: string | undefined;
   for (const format of COLLECT_FORMATS) {
     for (const path of [`/api/ssl/v1/collect/${sslId}/${format}`, `/api/ssl/v1/collect/${sslId}?format=${format}`]) {
-      const response = await fetch(`${sim.url}${path}`, { headers: { login: 'demo', password: 'demo', customerUri: 'demo' } });
+      const response = await fetch(`${sim.url}${path}`, { headers: SIMULATOR_LOGIN });
       t.equal(response.status, 200, path);
       t.match(response.headers.get('content-type'), /^application\/octet-stream/, path);
       t.match(response.headers.get('content-disposition'), /^attachment; filename="app_example_com\.(crt|p7b)"$/);

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { parseGoDuration } from '../../src/simulator/command.js';
 import { parseListen, startSimulator } from '../../src/simulator/index.js';
-import { AUTH, enrollIssued, pemBlocks, scmCall, simulator } from '../helpers/scm-test-client.js';
+import { SIMULATOR_LOGIN } from '../helpers/scm-connection.js';
+import { enrollIssued, pemBlocks, scmCall, simulator } from '../helpers/scm-test-client.js';
 
 t.test('counters count calls per endpoint and reset', async (t) => {
   const sim = await simulator(t);
@@ -156,7 +157,7 @@ process.exitCode = await runSimulatorCommand(process.argv.slice(1));`;
   });
   const types = await fetch(`${url}/api/ssl/v1/types`, { headers: { login: 'ops', password: 'pw', customerUri: 'acme' } });
   t.equal(types.status, 200);
-  const demo = await fetch(`${url}/api/ssl/v1/types`, { headers: AUTH });
+  const demo = await fetch(`${url}/api/ssl/v1/types`, { headers: SIMULATOR_LOGIN });
   t.equal(demo.status, 401, 'the default demo credentials were replaced');
   child.kill('SIGTERM');
   const [code] = await once(child, 'exit');

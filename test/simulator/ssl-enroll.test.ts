@@ -1,11 +1,12 @@
 import t from 'tap';
-import { AUTH, makeCsr, scmCall, simulator } from '../helpers/scm-test-client.js';
+import { SIMULATOR_LOGIN } from '../helpers/scm-connection.js';
+import { makeCsr, scmCall, simulator } from '../helpers/scm-test-client.js';
 
 t.test('header auth: any wrong login, password or customerUri is 401 -16 Unknown user', async (t) => {
   const sim = await simulator(t);
   t.equal((await scmCall(sim, 'GET', '/api/ssl/v1/types')).status, 200);
   for (const wrong of [{ login: 'x' }, { password: 'x' }, { customerUri: 'x' }]) {
-    const answer = await scmCall(sim, 'GET', '/api/ssl/v1/types', undefined, { ...AUTH, ...wrong });
+    const answer = await scmCall(sim, 'GET', '/api/ssl/v1/types', undefined, { ...SIMULATOR_LOGIN, ...wrong });
     t.equal(answer.status, 401, JSON.stringify(wrong));
     t.same(answer.json, { code: -16, description: 'Unknown user' });
   }

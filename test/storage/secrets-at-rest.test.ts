@@ -1,5 +1,6 @@
 import t from 'tap';
-import { configAsStrings, rawRequest } from '../helpers/raw-http.js';
+import { rawRequest } from '../helpers/raw-http.js';
+import { configAsStrings } from '../helpers/scm-connection.js';
 import { startTestServer } from '../helpers/server-fixture.js';
 import { assertNotInDataDir } from '../helpers/data-dir-scan.js';
 

@@ -1,8 +1,9 @@
 import t, { type Test } from 'tap';
 import { certificateMatchesKey } from '../../../src/pki/index.js';
 import { enrollCertificate } from '../../../src/lifecycle/enroll.js';
-import { scmBehindTheBack } from '../../helpers/engine-fixture.js';
-import { sleep, startHarness } from '../../helpers/lifecycle-harness.js';
+import { startHarness } from '../../helpers/lifecycle-harness.js';
+import { scmBehindTheBack } from '../../helpers/scm-connection.js';
+import { sleep } from '../../helpers/wait-for.js';
 
 const SYNC_INTERVAL_MS = 500;
 const manual = { collector: { enabled: false }, renewer: { enabled: false, syncIntervalMs: SYNC_INTERVAL_MS } };

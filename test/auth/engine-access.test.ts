@@ -3,21 +3,15 @@
  * enrolls, another reads, and each can do exactly what its policy grants.
  */
 import t from 'tap';
-import { enrollIssued, setUp, SSL_CONFIG, sslEnroll, MOUNT } from '../helpers/engine-fixture.js';
+import { enrollIssued, setUp, SSL_CONFIG, sslEnroll } from '../helpers/engine-fixture.js';
+import { MOUNT, vaultRequest, type ApiReply } from '../helpers/vault-api.js';
 
 const setup = await setUp(t);
 await setup.writeConfig('web', SSL_CONFIG);
 await setup.writeConfig('other', SSL_CONFIG);
 
-async function call(token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${setup.server.url}/v1/${path}`, {
-    method,
-    headers: { 'X-Vault-Token': token },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-}
+const call = (token: string, method: string, path: string, body?: unknown): Promise<ApiReply> =>
+  vaultRequest(setup.server.url, token, method, path, body);
 
 const root = setup.server.token;
 

@@ -7,19 +7,13 @@ import t from 'tap';
 import nodeVault from 'node-vault';
 import { configAsStrings } from '../helpers/scm-connection.js';
 import { startTestServer } from '../helpers/server-fixture.js';
+import { vaultRequest, type ApiReply } from '../helpers/vault-api.js';
 
 const server = await startTestServer(t, { log_level: 'warn' });
 const vault = nodeVault({ endpoint: server.url, token: server.token });
 
-async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${server.url}/v1/${path}`, {
-    method,
-    headers: { 'X-Vault-Token': options.token ?? server.token },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-}
+const call = (method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<ApiReply> =>
+  vaultRequest(server.url, options.token ?? server.token, method, path, options.body);
 
 async function tokenWith(...policies: string[]): Promise<string> {
   const created = await call('POST', 'auth/token/create', { body: { policies } });

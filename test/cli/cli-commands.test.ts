@@ -8,15 +8,14 @@ import t from 'tap';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { startSimulator } from '../../src/simulator/index.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
 import { generateSealKey } from '../../src/storage/seal-key.js';
 import { startTestServer } from '../helpers/server-fixture.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { keyValueArgs, runCli } from '../helpers/run-cli.js';
 import { SIMULATOR_LOGIN, simulatorConnection } from '../helpers/scm-connection.js';
 
-const sim = await startSimulator({ issueDelayMs: 0 });
-t.teardown(() => sim.close());
+const sim = await startTestSimulator(t);
 const server = await startTestServer(t);
 const home = await tempDir(t, 'cli-home');
 const env = { HOME: home, VAULT_ADDR: server.url, VAULT_TOKEN: server.token };

@@ -8,15 +8,14 @@ import t from 'tap';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { startSimulator } from '../../src/simulator/index.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
 import { startTestServer } from '../helpers/server-fixture.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { keyValueArgs, runCli, runCliInTerminal } from '../helpers/run-cli.js';
 import { simulatorConnection } from '../helpers/scm-connection.js';
 import { opensslVerify } from '../helpers/openssl-verify.js';
 
-const sim = await startSimulator({ issueDelayMs: 1200 });
-t.teardown(() => sim.close());
+const sim = await startTestSimulator(t, { issueDelayMs: 1200 });
 const server = await startTestServer(t);
 const dir = await tempDir(t, 'cli-enroll');
 const env = { HOME: dir, VAULT_ADDR: server.url, VAULT_TOKEN: server.token };

@@ -1,20 +1,12 @@
 import t from 'tap';
-import { startSimulator } from '../../src/simulator/index.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
 import { simulatorConnection } from '../helpers/scm-connection.js';
 import { startTestServer } from '../helpers/server-fixture.js';
+import { engineCaller } from '../helpers/vault-api.js';
 
-const sim = await startSimulator({ issueDelayMs: 200 });
-t.teardown(() => sim.close());
+const sim = await startTestSimulator(t, { issueDelayMs: 200 });
 const server = await startTestServer(t, { log_level: 'silent' });
-const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${server.url}/v1/sectigo-vault-pki/${path}`, {
-    method,
-    headers: { 'x-vault-token': server.token, ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-};
+const api = engineCaller(server.url, server.token);
 
 t.test('over HTTP: config with verify, enroll, list with key_info, readcert, read with auto-renew, delete', async (t) => {
   const config = await api('POST', 'configs/web', {

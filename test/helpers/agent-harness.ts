@@ -2,19 +2,17 @@
  * A real SCM simulator and a real scmpki server in-process, and the agent as
  * users run it: the built binary, spawned with a config file.
  */
-import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Test } from 'tap';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { startTestSimulator } from './test-simulator.js';
 import type { ServerSettings } from '../../src/server/settings.js';
+import { CLI, cleanEnv, requireBuiltCli, runCli } from './run-cli.js';
 import { simulatorConnection } from './scm-connection.js';
 import { startTestServer, type TestServer } from './server-fixture.js';
-
-export const AGENT_BINARY = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+import { engineCaller } from './vault-api.js';
 
 export interface AgentRun {
   code: number | null;
@@ -33,21 +31,17 @@ export interface AgentWorld {
 }
 
 export async function startAgentWorld(t: Test, settings: Partial<ServerSettings> = {}): Promise<AgentWorld> {
-  if (!existsSync(AGENT_BINARY)) throw new Error(`${AGENT_BINARY} is missing: run "npm run build" (npm test does) first`);
-  const sim = await startSimulator({ issueDelayMs: 0 });
-  t.teardown(() => sim.close());
+  requireBuiltCli();
+  const sim = await startTestSimulator(t);
   const server = await startTestServer(t, settings);
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}/v1/${path}`, {
-      method,
-      headers: { 'X-Vault-Token': server.token, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return text ? ((JSON.parse(text) as { data: Record<string, unknown> }).data) : {};
+  const engine = engineCaller(server.url, server.token);
+  /** The reply's data; throws unless the server answered 2xx. */
+  const call = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
+    const reply = await engine(method, path, body);
+    if (reply.status < 200 || reply.status >= 300) throw new Error(`${method} ${path}: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body === undefined ? {} : reply.body.data;
   };
-  await call('PUT', 'sectigo-vault-pki/configs/web', {
+  await call('PUT', 'configs/web', {
     ...simulatorConnection(sim),
     sectigo_config_type: 'ssl_cert',
     sectigo_ssl_cert_type: 2001,
@@ -57,8 +51,8 @@ export async function startAgentWorld(t: Test, settings: Partial<ServerSettings>
   return {
     sim,
     server,
-    enroll: (fields) => call('PUT', 'sectigo-vault-pki/enroll/web', { sectigo_loop_period: 0.1, ...fields }),
-    storedRecord: (id) => call('GET', `sectigo-vault-pki/readcert/web/${id}`),
+    enroll: (fields) => call('PUT', 'enroll/web', { sectigo_loop_period: 0.1, ...fields }),
+    storedRecord: (id) => call('GET', `readcert/web/${id}`),
   };
 }
 
@@ -66,21 +60,14 @@ export async function startAgentWorld(t: Test, settings: Partial<ServerSettings>
 export async function runAgentOnce(dir: string, config: unknown): Promise<AgentRun> {
   const file = join(dir, 'agent.json');
   await writeFile(file, JSON.stringify(config, null, 2));
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [AGENT_BINARY, 'agent', '-once', `-config=${file}`], {
-      env: agentEnv(dir),
-    });
-    return { code: 0, signal: null, stdout, stderr };
-  } catch (err) {
-    const failed = err as { code?: number; signal?: NodeJS.Signals; stdout?: string; stderr?: string };
-    if (typeof failed.code !== 'number') throw err;
-    return { code: failed.code, signal: failed.signal ?? null, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
+  const { code, stdout, stderr } = await runCli(['agent', '-once', `-config=${file}`], { env: agentEnv(dir) });
+  if (code === null) throw new Error(`agent -once was killed: ${stderr}`);
+  return { code, signal: null, stdout, stderr };
 }
 
 /** Starts the long-running agent; `stop(signal)` sends the signal and resolves when it exited. */
 export function startAgent(dir: string, file: string) {
-  const child = spawn(process.execPath, [AGENT_BINARY, 'agent', `-config=${file}`], { env: agentEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'agent', `-config=${file}`], { env: cleanEnv(agentEnv(dir)), stdio: ['ignore', 'pipe', 'pipe'] });
   const run: AgentRun = { code: null, signal: null, stdout: '', stderr: '' };
   child.stdout.on('data', (chunk) => (run.stdout += chunk));
   child.stderr.on('data', (chunk) => (run.stderr += chunk));
@@ -106,8 +93,8 @@ export function startAgent(dir: string, file: string) {
 }
 
 /** No ~/.vault-token and no VAULT_* from the developer's shell leak into the agent. */
-function agentEnv(dir: string): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: dir };
+function agentEnv(dir: string) {
+  return { HOME: dir };
 }
 
 export function logLines(stdout: string): Array<Record<string, unknown>> {

@@ -4,21 +4,18 @@
  * Config entries are written through the configs path, as users write them.
  */
 import type { Test } from 'tap';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { startTestSimulator } from './test-simulator.js';
 import { startTestServer, type TestServer } from './server-fixture.js';
 import { opensslVerify } from './openssl-verify.js';
 import { simulatorConnection } from './scm-connection.js';
-import { engineCaller, type EngineReply } from './server-process.js';
-
-export { MOUNT } from './server-process.js';
-
-export type Reply = EngineReply;
+import { engineCaller, type ApiReply } from './vault-api.js';
 
 export interface Setup {
   server: TestServer;
   sim: Simulator;
   /** One request to the engine mount: `call('POST', 'revoke/web/1_demo', {...})`. */
-  call(method: string, path: string, body?: unknown): Promise<Reply>;
+  call(method: string, path: string, body?: unknown): Promise<ApiReply>;
   /** Writes config `name` (connection to the test simulator, plus the given fields). */
   writeConfig(name: string, fields: Record<string, unknown>): Promise<void>;
   /** `openssl verify` of a leaf against the simulator's root and intermediate: openssl's verdict. */
@@ -26,8 +23,7 @@ export interface Setup {
 }
 
 export async function setUp(t: Test, options: { issueDelayMs?: number } = {}): Promise<Setup> {
-  const sim = await startSimulator({ issueDelayMs: options.issueDelayMs ?? 200 });
-  t.teardown(() => sim.close());
+  const sim = await startTestSimulator(t, { issueDelayMs: options.issueDelayMs ?? 200 });
   const server = await startTestServer(t, { log_level: 'warn' });
 
   const call = engineCaller(server.url, server.token);

@@ -21,8 +21,14 @@ export interface CliOptions {
   stdin?: string;
 }
 
-function cleanEnv(env: CliOptions['env']): NodeJS.ProcessEnv {
+/** Throws, saying what to do, when the binary has not been built. */
+export function requireBuiltCli(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" before these tests`);
+}
+
+/** Only PATH from this process, then `env`: no VAULT_* or HOME of the developer's. */
+export function cleanEnv(env: CliOptions['env']): NodeJS.ProcessEnv {
+  requireBuiltCli();
   return { PATH: process.env.PATH, ...env };
 }
 

@@ -1,12 +1,11 @@
 /**
  * Test helpers for the simulator: CSRs made with @peculiar/x509 + WebCrypto,
- * a started simulator that closes with the test, plain fetch calls with SCM's
+ * plain fetch calls with SCM's
  * auth headers, and the certificates in an SCM answer.
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import type { Test } from 'tap';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
 import { SIMULATOR_LOGIN } from './scm-connection.js';
 
 x509.cryptoProvider.set(globalThis.crypto);
@@ -31,12 +30,6 @@ export async function makeCsr(
       : [],
   });
   return csr.toString('pem');
-}
-
-export async function simulator(t: Test, options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({ issueDelayMs: 0, ...options });
-  t.teardown(() => sim.close());
-  return sim;
 }
 
 export interface ScmAnswer {

@@ -7,9 +7,7 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Test } from 'tap';
-import { AGENT_BINARY } from './agent-harness.js';
-
-export const MOUNT = 'sectigo-vault-pki';
+import { CLI, cleanEnv } from './run-cli.js';
 
 export interface ServerProcess {
   url: string;
@@ -21,25 +19,6 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export interface EngineReply {
-  status: number;
-  /** Parsed JSON body; undefined for 204. */
-  body: any;
-}
-
-/** One request to the engine mount of a server: `call('PUT', 'enroll/web', {...})`. */
-export function engineCaller(url: string, token: string) {
-  return async (method: string, path: string, body?: unknown): Promise<EngineReply> => {
-    const response = await fetch(`${url}/v1/${MOUNT}/${path}`, {
-      method,
-      headers: { 'X-Vault-Token': token },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-  };
-}
-
 /** Starts `scmpki server` on 127.0.0.1:0 with its storage and seal key in `dataDir`; killed at teardown. */
 export async function startServerProcess(t: Test, dataDir: string, settings: Record<string, unknown> = {}): Promise<ServerProcess> {
   const file = join(dataDir, 'server.json');
@@ -47,8 +26,8 @@ export async function startServerProcess(t: Test, dataDir: string, settings: Rec
     file,
     JSON.stringify({ listen_address: '127.0.0.1:0', storage_path: join(dataDir, 'db'), seal_key_file: join(dataDir, 'seal.key'), ...settings }),
   );
-  const child = spawn(process.execPath, [AGENT_BINARY, 'server', `-config=${file}`], {
-    env: { PATH: process.env.PATH, HOME: dataDir },
+  const child = spawn(process.execPath, [CLI, 'server', `-config=${file}`], {
+    env: cleanEnv({ HOME: dataDir }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -5,9 +5,10 @@
  */
 import t from 'tap';
 import { certificateMatchesKey } from '../../src/pki/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
 import { assertNotInDataDir } from '../helpers/data-dir-scan.js';
-import { engineCaller, startServerProcess } from '../helpers/server-process.js';
+import { startServerProcess } from '../helpers/server-process.js';
+import { engineCaller } from '../helpers/vault-api.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { SSL_CONFIG } from '../helpers/engine-fixture.js';
 import { simulatorConnection } from '../helpers/scm-connection.js';
@@ -18,8 +19,7 @@ import { opensslVerify } from '../helpers/openssl-verify.js';
 const PROCESS_WAIT_MS = 20_000;
 
 t.test('kill -9 after SCM placed the order: the restarted server recovers the record and issues it with its key', async (t) => {
-  const sim = await startSimulator({ issueDelayMs: 0 });
-  t.teardown(() => sim.close());
+  const sim = await startTestSimulator(t);
   const dataDir = await tempDir(t, 'crash');
   const settings = { collector_interval: 1, log_level: 'info' };
   const first = await startServerProcess(t, dataDir, settings);

@@ -9,13 +9,12 @@ import http from 'node:http';
 import { X509Certificate } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startSimulator } from '../../src/simulator/index.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
 import { buildCsr, generateKeyPair } from '../../src/pki/index.js';
 import { ScmClient, ScmError, classifyCollectError, createScmLimiter, type ScmClientOptions } from '../../src/scm/index.js';
 import { SIMULATOR_AUTH } from '../helpers/scm-connection.js';
 
-const sim = await startSimulator({ issueDelayMs: 300 });
-t.teardown(() => sim.close());
+const sim = await startTestSimulator(t, { issueDelayMs: 300 });
 
 const clients: ScmClient[] = [];
 function client(overrides: Partial<ScmClientOptions> = {}): ScmClient {

@@ -8,10 +8,11 @@ import t from 'tap';
 import { parseGoDuration } from '../../src/simulator/command.js';
 import { parseListen, startSimulator } from '../../src/simulator/index.js';
 import { SIMULATOR_LOGIN } from '../helpers/scm-connection.js';
-import { enrollIssued, pemBlocks, scmCall, simulator } from '../helpers/scm-test-client.js';
+import { enrollIssued, pemBlocks, scmCall } from '../helpers/scm-test-client.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
 
 t.test('counters count calls per endpoint and reset', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const { sslId } = await enrollIssued(sim);
   await scmCall(sim, 'GET', `/api/ssl/v1/collect/${sslId}/x509CO`);
   await scmCall(sim, 'GET', `/api/ssl/v1/collect/${sslId}?format=pem`);
@@ -24,7 +25,7 @@ t.test('counters count calls per endpoint and reset', async (t) => {
 });
 
 t.test('faults: error with a count, 429 with Retry-After, latency, reset, scoped by endpoint or path', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   await sim.controls.addFault({ kind: 'error', endpoint: 'types', count: 2, status: 503 });
   const first = await scmCall(sim, 'GET', '/api/ssl/v1/types');
   t.same([first.status, first.json.code], [503, -2]);
@@ -63,7 +64,7 @@ t.test('faults: error with a count, 429 with Retry-After, latency, reset, scoped
 });
 
 t.test('force expiry re-issues with a near not_after; settings are validated', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const { sslId } = await enrollIssued(sim);
   const expired = await sim.controls.expireSsl(sslId, 5);
   const [leaf] = pemBlocks((await scmCall(sim, 'GET', `/api/ssl/v1/collect/${sslId}/x509CO`)).text);
@@ -80,7 +81,7 @@ t.test('force expiry re-issues with a near not_after; settings are validated', a
 });
 
 t.test('OAuth2: token endpoint, Bearer calls, 401 with WWW-Authenticate once tokens expire', async (t) => {
-  const sim = await simulator(t, { clientId: 'app', clientSecret: 's3cret' });
+  const sim = await startTestSimulator(t, { clientId: 'app', clientSecret: 's3cret' });
   const token = async (body: string) =>
     fetch(`${sim.url}/auth/realms/apiclients/protocol/openid-connect/token`, {
       method: 'POST',

@@ -8,31 +8,27 @@ import t from 'tap';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { startSimulator } from '../../src/simulator/index.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
 import { generateSealKey } from '../../src/storage/seal-key.js';
-import { startTestServer } from '../foundation/server-fixture.js';
-import { tempDir } from '../foundation/temp-dir.js';
-import { runCli } from './run-cli.js';
+import { startTestServer } from '../helpers/server-fixture.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { keyValueArgs, runCli } from '../helpers/run-cli.js';
+import { SIMULATOR_LOGIN, simulatorConnection } from '../helpers/scm-connection.js';
 
-const sim = await startSimulator({ issueDelayMs: 0 });
-t.teardown(() => sim.close());
+const sim = await startTestSimulator(t);
 const server = await startTestServer(t);
 const home = await tempDir(t, 'cli-home');
 const env = { HOME: home, VAULT_ADDR: server.url, VAULT_TOKEN: server.token };
 const cli = (args: string[], stdin?: string, extraEnv: Record<string, string | undefined> = {}) =>
   runCli(args, { env: { ...env, ...extraEnv }, stdin });
 
-const connection = [
-  `sectigo_cm_base_url=${sim.url}`,
-  'sectigo_cm_user=demo',
-  'sectigo_cm_uri=demo',
-  `sectigo_cm_org_id=${sim.orgId}`,
-  'sectigo_config_type=ssl_cert',
-];
+// Without the password: each test sends it its own way (@file, stdin).
+const { sectigo_cm_password: _password, ...withoutPassword } = simulatorConnection(sim);
+const connection = keyValueArgs({ ...withoutPassword, sectigo_config_type: 'ssl_cert' });
 
 t.test('write with key=value and key=@file, then read in every format', async (t) => {
   const passwordFile = join(home, 'password.txt');
-  await writeFile(passwordFile, 'demo');
+  await writeFile(passwordFile, SIMULATOR_LOGIN.password);
   const written = await cli(['write', '/sectigo-vault-pki/configs/demo/', ...connection, `sectigo_cm_password=@${passwordFile}`]);
   t.equal(written.code, 0, written.stderr);
   t.equal(written.stdout, 'Success! Data written to: sectigo-vault-pki/configs/demo\n');
@@ -66,7 +62,7 @@ t.test('write with key=value and key=@file, then read in every format', async (t
 
 t.test('@file.json and - merge JSON; key=- reads a raw value from stdin', async (t) => {
   const configFile = join(home, 'config.json');
-  await writeFile(configFile, JSON.stringify({ sectigo_cm_base_url: sim.url, sectigo_cm_user: 'demo', sectigo_cm_password: 'demo', sectigo_cm_uri: 'demo', sectigo_cm_org_id: sim.orgId, sectigo_config_type: 'ssl_cert' }));
+  await writeFile(configFile, JSON.stringify({ ...simulatorConnection(sim), sectigo_config_type: 'ssl_cert' }));
   const fromFile = await cli(['write', 'sectigo-vault-pki/configs/from-file', `@${configFile}`, 'sectigo_ssl_cert_validity=730']);
   t.equal(fromFile.code, 0, fromFile.stderr);
   const read = JSON.parse((await cli(['read', '-format=json', 'sectigo-vault-pki/configs/from-file'])).stdout);
@@ -75,7 +71,7 @@ t.test('@file.json and - merge JSON; key=- reads a raw value from stdin', async 
   const stdinJson = await cli(['write', 'sectigo-vault-pki/configs/from-stdin', '-'], await readFile(configFile, 'utf8'));
   t.equal(stdinJson.code, 0, stdinJson.stderr);
 
-  const stdinValue = await cli(['write', 'sectigo-vault-pki/configs/password-stdin', ...connection, 'sectigo_cm_password=-'], 'demo');
+  const stdinValue = await cli(['write', 'sectigo-vault-pki/configs/password-stdin', ...connection, 'sectigo_cm_password=-'], SIMULATOR_LOGIN.password);
   t.equal(stdinValue.code, 0, stdinValue.stderr);
   const check = JSON.parse((await cli(['read', '-format=json', 'sectigo-vault-pki/configs/password-stdin'])).stdout);
   t.equal(check.data.sectigo_cm_password_set, true);

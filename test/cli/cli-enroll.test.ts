@@ -5,18 +5,17 @@
  * detailed certificate list. Needs `npm run build` (npm test runs it first).
  */
 import t from 'tap';
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { X509Certificate } from 'node:crypto';
-import { startSimulator } from '../../src/simulator/index.js';
-import { startTestServer } from '../foundation/server-fixture.js';
-import { tempDir } from '../foundation/temp-dir.js';
-import { runCli, runCliInTerminal } from './run-cli.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
+import { startTestServer } from '../helpers/server-fixture.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { keyValueArgs, runCli, runCliInTerminal } from '../helpers/run-cli.js';
+import { simulatorConnection } from '../helpers/scm-connection.js';
+import { opensslVerify } from '../helpers/openssl-verify.js';
 
-const sim = await startSimulator({ issueDelayMs: 1200 });
-t.teardown(() => sim.close());
+const sim = await startTestSimulator(t, { issueDelayMs: 1200 });
 const server = await startTestServer(t);
 const dir = await tempDir(t, 'cli-enroll');
 const env = { HOME: dir, VAULT_ADDR: server.url, VAULT_TOKEN: server.token };
@@ -29,8 +28,7 @@ await writeFile(payloadFile, JSON.stringify({ ...sample, sectigo_cm_org_id: sim.
 
 const configured = await cli([
   'write', 'sectigo-vault-pki/configs/demo',
-  `sectigo_cm_base_url=${sim.url}`, 'sectigo_cm_user=demo', 'sectigo_cm_password=demo', 'sectigo_cm_uri=demo',
-  `sectigo_cm_org_id=${sim.orgId}`, 'sectigo_config_type=ssl_cert',
+  ...keyValueArgs({ ...simulatorConnection(sim), sectigo_config_type: 'ssl_cert' }),
 ]);
 if (configured.code !== 0) throw new Error(`config write failed: ${configured.stderr}`);
 
@@ -60,11 +58,8 @@ t.test('without a terminal there is no progress line; -field extracts PEMs opens
   t.equal(chain.code, 0, chain.stderr);
   t.equal(chain.stdout, record.ca_chain.map((pem: string) => (pem.endsWith('\n') ? pem : `${pem}\n`)).join(''));
 
-  await writeFile(join(dir, 'cert.pem'), leaf.stdout);
-  await writeFile(join(dir, 'chain.pem'), chain.stdout);
-  await writeFile(join(dir, 'root.pem'), sim.caChainPem.root);
-  const { stdout } = await promisify(execFile)('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'chain.pem'), join(dir, 'cert.pem')]);
-  t.match(stdout, /cert\.pem: OK/);
+  const { output } = await opensslVerify({ root: sim.caChainPem.root, intermediate: chain.stdout }, leaf.stdout, 'cert.pem');
+  t.match(output, /cert\.pem: OK/);
 
   const key = await cli(['read', '-field=private_key', path]);
   t.equal(key.code, 0, key.stderr);

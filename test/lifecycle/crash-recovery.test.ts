@@ -5,24 +5,21 @@
  */
 import t from 'tap';
 import { certificateMatchesKey } from '../../src/pki/index.js';
-import { startSimulator } from '../../src/simulator/index.js';
-import { assertNotInDataDir } from '../foundation/data-dir-scan.js';
-import { engineCaller, startServerProcess } from '../foundation/server-process.js';
-import { tempDir } from '../foundation/temp-dir.js';
-import { SSL_CONFIG, simulatorConnection } from '../operations/fixture.js';
-import { opensslVerify, sleep } from './harness.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
+import { assertNotInDataDir } from '../helpers/data-dir-scan.js';
+import { startServerProcess } from '../helpers/server-process.js';
+import { engineCaller } from '../helpers/vault-api.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { SSL_CONFIG } from '../helpers/engine-fixture.js';
+import { simulatorConnection } from '../helpers/scm-connection.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { opensslVerify } from '../helpers/openssl-verify.js';
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  for (const started = Date.now(); Date.now() - started < timeoutMs; await sleep(100)) {
-    const value = await probe();
-    if (value !== undefined) return value;
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** A process start and a collector pass take longer than the in-process harness's. */
+const PROCESS_WAIT_MS = 20_000;
 
 t.test('kill -9 after SCM placed the order: the restarted server recovers the record and issues it with its key', async (t) => {
-  const sim = await startSimulator({ issueDelayMs: 0 });
-  t.teardown(() => sim.close());
+  const sim = await startTestSimulator(t);
   const dataDir = await tempDir(t, 'crash');
   const settings = { collector_interval: 1, log_level: 'info' };
   const first = await startServerProcess(t, dataDir, settings);
@@ -34,7 +31,7 @@ t.test('kill -9 after SCM placed the order: the restarted server recovers the re
   await sim.controls.resetCounters();
   await sim.controls.addFault({ kind: 'latency', endpoint: 'enroll', latencyMs: 5_000, afterHandling: true, count: 1 });
   const dying = engineCaller(first.url, token)('PUT', 'enroll/web', { sectigo_csr_domain: 'crash.example.com' }).catch((err: Error) => err);
-  await waitFor('SCM to take the order', async () => ((await sim.controls.counters()).enroll === 1 ? true : undefined));
+  await waitFor('SCM to take the order', async () => ((await sim.controls.counters()).enroll === 1 ? true : undefined), PROCESS_WAIT_MS);
   await first.kill('SIGKILL');
   t.type(await dying, Error, 'the enroll request died with the server');
 
@@ -47,11 +44,11 @@ t.test('kill -9 after SCM placed the order: the restarted server recovers the re
     if (!id) return undefined;
     const read = await call('GET', `readcert/web/${id}`);
     return read.body.data.state.at(-1).status === 'Issued' ? read.body.data : undefined;
-  });
+  }, PROCESS_WAIT_MS);
   t.match(record.state[0], { status: 'Applied', description: /recovered after an interrupted enroll/ });
   t.equal(record.domain, 'crash.example.com');
   t.ok(certificateMatchesKey(record.leaf_certificate, record.private_key), 'the private key matches the certificate');
-  t.match(await opensslVerify(sim, await tempDir(t, 'crash-verify'), record.leaf_certificate), /: OK$/, 'the chain verifies');
+  t.match((await opensslVerify(sim.caChainPem, record.leaf_certificate)).output, /: OK$/, 'the chain verifies');
   t.equal((await sim.controls.counters()).enroll, 1, 'SCM saw exactly one enroll');
   t.match(second.output(), /recovered the SCM order of an interrupted enroll/);
 

@@ -4,7 +4,9 @@ import { certificateMatchesKey, parseCertificate } from '../../src/pki/index.js'
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { readWithAutoRenew } from '../../src/lifecycle/read-with-auto-renew.js';
 import { ScmError } from '../../src/scm/index.js';
-import { opensslVerify, sleep, startHarness } from './harness.js';
+import { startHarness } from '../helpers/lifecycle-harness.js';
+import { sleep } from '../helpers/wait-for.js';
+import { opensslVerify } from '../helpers/openssl-verify.js';
 
 const h = await startHarness({ issueDelayMs: 300 });
 t.teardown(() => h.close());
@@ -25,7 +27,7 @@ for (const [config, algo, size] of [
     t.same(record.state.map((s) => s.status), ['Applied', 'Issued']);
     t.same(warnings, []);
     t.ok(certificateMatchesKey(record.leaf_certificate, record.private_key), 'certificate belongs to the returned key');
-    t.match(await opensslVerify(h.sim, h.dir, record.leaf_certificate), /: OK$/);
+    t.match((await opensslVerify(h.sim.caChainPem, record.leaf_certificate)).output, /: OK$/);
     t.equal(record.ca_chain.length >= 1, true, 'chain stored');
     t.equal(parseCertificate(record.leaf_certificate).serialNumber, record.serial_number);
     t.equal(record.cert_unique_id, `${record.ssl_id ?? record.order_number}_demo`);

@@ -1,7 +1,8 @@
 import t from 'tap';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { layout } from '../../src/storage/layout.js';
-import { sleep, startHarness } from './harness.js';
+import { startHarness } from '../helpers/lifecycle-harness.js';
+import { sleep } from '../helpers/wait-for.js';
 
 const h = await startHarness({ issueDelayMs: 200 });
 t.teardown(() => h.close());

@@ -6,7 +6,8 @@ import { ORDER_MARKER_PREFIX, commentsWithMarker } from '../../src/lifecycle/ord
 import type { LifecycleSettings } from '../../src/server/services.js';
 import type { CertificateRecord } from '../../src/lifecycle/record.js';
 import { layout } from '../../src/storage/layout.js';
-import { crashWhileScmAnswers, startHarness, waitFor } from './harness.js';
+import { crashWhileScmAnswers, startHarness } from '../helpers/lifecycle-harness.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const h = await startHarness({ issueDelayMs: 200 });
 t.teardown(() => h.close());

@@ -4,7 +4,9 @@ import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { renewCertificate } from '../../src/lifecycle/renew.js';
 import type { LifecycleSettings } from '../../src/server/services.js';
 import type { CertificateRecord } from '../../src/lifecycle/record.js';
-import { crashWhileScmAnswers, opensslVerify, startHarness, waitFor } from './harness.js';
+import { crashWhileScmAnswers, startHarness } from '../helpers/lifecycle-harness.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { opensslVerify } from '../helpers/openssl-verify.js';
 
 const h = await startHarness({ issueDelayMs: 200 });
 t.teardown(() => h.close());
@@ -50,7 +52,7 @@ t.test('ssl_cert, new key: SCM renewed but the answer was lost; the new order is
   t.match(renewed.state[0], { status: 'Applied', description: /recovered after an interrupted renewal/ });
   t.equal(renewed.private_key, stranded.pending_renewal?.private_key, 'the stored key');
   t.ok(certificateMatchesKey(renewed.leaf_certificate, renewed.private_key), 'SCM\'s certificate belongs to it');
-  t.match(await opensslVerify(h.sim, h.dir, renewed.leaf_certificate), /: OK$/);
+  t.match((await opensslVerify(h.sim.caChainPem, renewed.leaf_certificate)).output, /: OK$/);
   const old = await lc().records.require('web', record.cert_unique_id);
   t.equal(old.state.at(-1)?.status, 'Renewed');
   t.equal(old.pending_renewal, undefined, 'pending_renewal goes with the renewal');

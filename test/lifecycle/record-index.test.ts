@@ -4,7 +4,7 @@ import { renewalDueAt } from '../../src/lifecycle/record-index.js';
 import type { CertificateRecord } from '../../src/lifecycle/record.js';
 import { layout } from '../../src/storage/layout.js';
 import type { BatchOp } from '../../src/storage/storage.js';
-import { startHarness } from './harness.js';
+import { startHarness } from '../helpers/lifecycle-harness.js';
 
 const h = await startHarness({ issueDelayMs: 0 });
 t.teardown(() => h.close());

@@ -3,7 +3,8 @@ import { certificateMatchesKey } from '../../src/pki/index.js';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { readWithAutoRenew } from '../../src/lifecycle/read-with-auto-renew.js';
 import { renewCertificate } from '../../src/lifecycle/renew.js';
-import { sleep, startHarness } from './harness.js';
+import { startHarness } from '../helpers/lifecycle-harness.js';
+import { sleep } from '../helpers/wait-for.js';
 
 const h = await startHarness({ issueDelayMs: 200 });
 t.teardown(() => h.close());

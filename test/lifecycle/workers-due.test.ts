@@ -1,8 +1,8 @@
 import t from 'tap';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { layout } from '../../src/storage/layout.js';
-import { startHarness } from './harness.js';
-import { writeSyntheticRecords } from './synthetic-records.js';
+import { startHarness } from '../helpers/lifecycle-harness.js';
+import { writeSyntheticRecords } from '../helpers/synthetic-records.js';
 
 const h = await startHarness({ issueDelayMs: 0 });
 t.teardown(() => h.close());

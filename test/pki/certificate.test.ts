@@ -7,8 +7,8 @@ import {
   parseCertificate,
   splitPemChain,
 } from '../../src/pki/index.js';
-import { openssl } from './openssl.js';
-import { createTestCa } from './test-ca.js';
+import { openssl } from '../helpers/openssl.js';
+import { createTestCa } from '../helpers/test-ca.js';
 
 const ca = await createTestCa();
 const key = await generateKeyPair({ algorithm: 'RSA', bits: 2048 });

@@ -12,8 +12,8 @@ import {
   generateKeyPair,
   parseCollectFormat,
 } from '../../src/pki/index.js';
-import { openssl } from './openssl.js';
-import { createTestCa } from './test-ca.js';
+import { openssl } from '../helpers/openssl.js';
+import { createTestCa } from '../helpers/test-ca.js';
 
 const ca = await createTestCa();
 const key = await generateKeyPair({ algorithm: 'EC', curve: 'P-256' });

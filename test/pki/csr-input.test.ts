@@ -11,7 +11,7 @@ import {
   readPrivateKey,
   splitSubjectAltNames,
 } from '../../src/pki/index.js';
-import { openssl } from './openssl.js';
+import { openssl } from '../helpers/openssl.js';
 
 const workDir = await mkdtemp(join(tmpdir(), 'scmpki-pki-'));
 t.teardown(() => rm(workDir, { recursive: true, force: true }));
@@ -30,7 +30,6 @@ const rsaCsr = await buildCsr({ subject: { commonName: 'a.example.com' }, subjec
 t.test('a key that does not belong to the CSR is a 400 naming sectigo_private_key', async (t) => {
   t.doesNotThrow(() => assertKeyMatchesCsr(rsa.privateKeyPem, rsaCsr));
   t.throws(() => assertKeyMatchesCsr(ec.privateKeyPem, rsaCsr), {
-    name: 'UserError',
     name: 'UserError',
     message: 'sectigo_private_key: does not match the public key of sectigo_csr',
   });

@@ -8,7 +8,7 @@ import {
   readPrivateKey,
   type KeySpec,
 } from '../../src/pki/index.js';
-import { openssl } from './openssl.js';
+import { openssl } from '../helpers/openssl.js';
 
 t.test('parseKeySpec accepts the plugin and OpenSSL spellings', async (t) => {
   t.same(parseKeySpec('RSA', '2048'), { algorithm: 'RSA', bits: 2048 });

@@ -9,18 +9,18 @@ import http from 'node:http';
 import { X509Certificate } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startSimulator } from '../../src/simulator/index.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
 import { buildCsr, generateKeyPair } from '../../src/pki/index.js';
 import { ScmClient, ScmError, classifyCollectError, createScmLimiter, type ScmClientOptions } from '../../src/scm/index.js';
+import { SIMULATOR_AUTH } from '../helpers/scm-connection.js';
 
-const sim = await startSimulator({ issueDelayMs: 300 });
-t.teardown(() => sim.close());
+const sim = await startTestSimulator(t, { issueDelayMs: 300 });
 
 const clients: ScmClient[] = [];
 function client(overrides: Partial<ScmClientOptions> = {}): ScmClient {
   const created = new ScmClient({
     baseUrl: sim.url,
-    auth: { type: 'password', login: 'demo', password: 'demo', customerUri: 'demo' },
+    auth: SIMULATOR_AUTH,
     retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 20 },
     ...overrides,
   });
@@ -169,7 +169,7 @@ t.test('S/MIME enroll, collect pending then issued, revoke, renew, replace', asy
 });
 
 t.test('bad credentials are ScmError -16 with HTTP 401', async (t) => {
-  const wrong = client({ auth: { type: 'password', login: 'demo', password: 'wrong', customerUri: 'demo' } });
+  const wrong = client({ auth: { ...SIMULATOR_AUTH, password: 'wrong' } });
   await t.rejects(wrong.listSslTypes(), { name: 'ScmError', httpStatus: 401, code: -16, description: 'Unknown user', transport: false });
   const wrongSecret = client({ auth: { type: 'oauth2', clientId: 'demo', clientSecret: 'wrong', tokenUrl: `${sim.url}/auth/realms/apiclients/protocol/openid-connect/token` } });
   await t.rejects(wrongSecret.listSslTypes(), { httpStatus: 401, code: -16 });

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { ScmError } from '../../src/scm/index.js';
-import { expectCall, scmClient, type RecordedRequest } from './scm-nock.js';
+import { expectCall, scmClient, type RecordedRequest } from '../helpers/scm-nock.js';
 
 t.teardown(() => nock.cleanAll());
 

@@ -2,7 +2,7 @@
 import t from 'tap';
 import nock from 'nock';
 import { OAuth2TokenCache, TOKEN_REFRESH_MARGIN_MS } from '../../src/scm/auth.js';
-import { expectCall, scmClient, type RecordedRequest } from './scm-nock.js';
+import { expectCall, scmClient, type RecordedRequest } from '../helpers/scm-nock.js';
 
 t.teardown(() => nock.cleanAll());
 

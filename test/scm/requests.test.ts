@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import nock from 'nock';
-import { expectCall, PASSWORD_AUTH, scmClient, type RecordedRequest } from './scm-nock.js';
+import { expectCall, PASSWORD_AUTH, scmClient, type RecordedRequest } from '../helpers/scm-nock.js';
 
 const CSR = '-----BEGIN CERTIFICATE REQUEST-----\nMIIBdummy\n-----END CERTIFICATE REQUEST-----\n';
 

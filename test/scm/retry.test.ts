@@ -6,7 +6,7 @@ import nock from 'nock';
 import { createScmLimiter, type ScmRequestEvent } from '../../src/scm/index.js';
 import { delayBeforeRetry, parseRetryAfter, DEFAULT_RETRY_POLICY } from '../../src/scm/retry.js';
 import { ScmError } from '../../src/scm/errors.js';
-import { expectCall, scmClient, type RecordedRequest } from './scm-nock.js';
+import { expectCall, scmClient, type RecordedRequest } from '../helpers/scm-nock.js';
 
 t.teardown(() => nock.cleanAll());
 

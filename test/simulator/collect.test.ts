@@ -2,10 +2,13 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import t from 'tap';
 import { COLLECT_FORMATS } from '../../src/simulator/formats.js';
-import { enrollIssued, makeCsr, opensslVerify, pemBlocks, scmCall, simulator, type KeySpec } from './scm-test-client.js';
+import { enrollIssued, makeCsr, pemBlocks, scmCall, type KeySpec } from '../helpers/scm-test-client.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
+import { opensslVerify } from '../helpers/openssl-verify.js';
+import { SIMULATOR_LOGIN } from '../helpers/scm-connection.js';
 
 t.test('collect answers 400 "being processed" until issued, in the configured style', async (t) => {
-  const sim = await simulator(t, { issueDelayMs: 60_000 });
+  const sim = await startTestSimulator(t, { issueDelayMs: 60_000 });
   const { sslId } = await enrollIssued(sim);
   const pending = await scmCall(sim, 'GET', `/api/ssl/v1/collect/${sslId}/x509CO`);
   t.equal(pending.status, 400);
@@ -28,7 +31,7 @@ t.test('collect answers 400 "being processed" until issued, in the configured st
 });
 
 t.test('every format in both URL styles, with the documented chain orders', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const { sslId } = await enrollIssued(sim, await makeCsr(), { subjAltNames: 'www.example.com' });
   const root = new x509.X509Certificate(sim.caChainPem.root);
   const intermediate = new x509.X509Certificate(sim.caChainPem.intermediate);
@@ -48,7 +51,7 @@ t.test('every format in both URL styles, with the documented chain orders', asyn
   let leafSerial: string | undefined;
   for (const format of COLLECT_FORMATS) {
     for (const path of [`/api/ssl/v1/collect/${sslId}/${format}`, `/api/ssl/v1/collect/${sslId}?format=${format}`]) {
-      const response = await fetch(`${sim.url}${path}`, { headers: { login: 'demo', password: 'demo', customerUri: 'demo' } });
+      const response = await fetch(`${sim.url}${path}`, { headers: SIMULATOR_LOGIN });
       t.equal(response.status, 200, path);
       t.match(response.headers.get('content-type'), /^application\/octet-stream/, path);
       t.match(response.headers.get('content-disposition'), /^attachment; filename="app_example_com\.(crt|p7b)"$/);
@@ -79,7 +82,7 @@ t.test('every format in both URL styles, with the documented chain orders', asyn
 });
 
 t.test('issued leaf: subject and SANs from CSR and request, proper extensions, term honoured', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const csr = await makeCsr({ kind: 'EC', curve: 'P-256' }, { dnsNames: ['csr-san.example.com'] });
   const { sslId } = await enrollIssued(sim, csr, { subjAltNames: 'extra.example.com,10.1.2.3', term: 730 });
   const [leaf] = pemBlocks((await scmCall(sim, 'GET', `/api/ssl/v1/collect/${sslId}/x509CO`)).text);
@@ -104,7 +107,7 @@ t.test('issued leaf: subject and SANs from CSR and request, proper extensions, t
 });
 
 t.test('RSA and EC certificates pass openssl verify against the simulator chain; serials are unique', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const specs: KeySpec[] = [
     { kind: 'RSA', bits: 2048 },
     { kind: 'RSA', bits: 3072 },
@@ -117,7 +120,7 @@ t.test('RSA and EC certificates pass openssl verify against the simulator chain;
   for (const spec of specs) {
     const { sslId } = await enrollIssued(sim, await makeCsr(spec));
     const leafPem = (await scmCall(sim, 'GET', `/api/ssl/v1/collect/${sslId}/x509CO`)).text;
-    const verdict = await opensslVerify(sim, leafPem);
+    const verdict = await opensslVerify(sim.caChainPem, leafPem);
     t.equal(verdict.code, 0, `${JSON.stringify(spec)}: ${verdict.output}`);
     t.match(verdict.output, /leaf\.pem: OK/);
     const details = await scmCall(sim, 'GET', `/api/ssl/v1/${sslId}`);

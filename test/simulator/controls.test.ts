@@ -7,10 +7,12 @@ import { join } from 'node:path';
 import t from 'tap';
 import { parseGoDuration } from '../../src/cli/commands/scm-simulator.js';
 import { parseListen, startSimulator } from '../../src/simulator/index.js';
-import { AUTH, enrollIssued, pemBlocks, scmCall, simulator } from './scm-test-client.js';
+import { SIMULATOR_LOGIN } from '../helpers/scm-connection.js';
+import { enrollIssued, pemBlocks, scmCall } from '../helpers/scm-test-client.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
 
 t.test('counters count calls per endpoint and reset', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const { sslId } = await enrollIssued(sim);
   await scmCall(sim, 'GET', `/api/ssl/v1/collect/${sslId}/x509CO`);
   await scmCall(sim, 'GET', `/api/ssl/v1/collect/${sslId}?format=pem`);
@@ -23,7 +25,7 @@ t.test('counters count calls per endpoint and reset', async (t) => {
 });
 
 t.test('faults: error with a count, 429 with Retry-After, latency, reset, scoped by endpoint or path', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   await sim.controls.addFault({ kind: 'error', endpoint: 'types', count: 2, status: 503 });
   const first = await scmCall(sim, 'GET', '/api/ssl/v1/types');
   t.same([first.status, first.json.code], [503, -2]);
@@ -62,7 +64,7 @@ t.test('faults: error with a count, 429 with Retry-After, latency, reset, scoped
 });
 
 t.test('force expiry re-issues with a near not_after; settings are validated', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const { sslId } = await enrollIssued(sim);
   const expired = await sim.controls.expireSsl(sslId, 5);
   const [leaf] = pemBlocks((await scmCall(sim, 'GET', `/api/ssl/v1/collect/${sslId}/x509CO`)).text);
@@ -79,7 +81,7 @@ t.test('force expiry re-issues with a near not_after; settings are validated', a
 });
 
 t.test('OAuth2: token endpoint, Bearer calls, 401 with WWW-Authenticate once tokens expire', async (t) => {
-  const sim = await simulator(t, { clientId: 'app', clientSecret: 's3cret' });
+  const sim = await startTestSimulator(t, { clientId: 'app', clientSecret: 's3cret' });
   const token = async (body: string) =>
     fetch(`${sim.url}/auth/realms/apiclients/protocol/openid-connect/token`, {
       method: 'POST',
@@ -156,7 +158,7 @@ process.exitCode = await runSimulatorCommand(process.argv.slice(1));`;
   });
   const types = await fetch(`${url}/api/ssl/v1/types`, { headers: { login: 'ops', password: 'pw', customerUri: 'acme' } });
   t.equal(types.status, 200);
-  const demo = await fetch(`${url}/api/ssl/v1/types`, { headers: AUTH });
+  const demo = await fetch(`${url}/api/ssl/v1/types`, { headers: SIMULATOR_LOGIN });
   t.equal(demo.status, 401, 'the default demo credentials were replaced');
   child.kill('SIGTERM');
   const [code] = await once(child, 'exit');

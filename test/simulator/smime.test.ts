@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import t from 'tap';
-import { makeCsr, opensslVerify, pemBlocks, scmCall, simulator } from './scm-test-client.js';
+import { makeCsr, pemBlocks, scmCall } from '../helpers/scm-test-client.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
+import { opensslVerify } from '../helpers/openssl-verify.js';
 import type { Simulator } from '../../src/simulator/index.js';
 
 async function enrollSmime(sim: Simulator, extra: Record<string, unknown> = {}) {
@@ -20,7 +22,7 @@ async function enrollSmime(sim: Simulator, extra: Record<string, unknown> = {}) 
 }
 
 t.test('S/MIME enroll, -183 while pending, PKCS#7 by default, e-mail certificate', async (t) => {
-  const sim = await simulator(t, { issueDelayMs: 60_000 });
+  const sim = await startTestSimulator(t, { issueDelayMs: 60_000 });
   const types = await scmCall(sim, 'GET', '/api/smime/v2/types?organizationId=1001');
   t.ok(types.json.some((p: { id: number }) => p.id === 3001));
   t.same((await scmCall(sim, 'GET', '/api/smime/v1/customFields')).json, [{ id: 201, name: 'Employee ID', mandatory: false }]);
@@ -51,13 +53,13 @@ t.test('S/MIME enroll, -183 while pending, PKCS#7 by default, e-mail certificate
     x509.ExtendedKeyUsage.emailProtection,
     x509.ExtendedKeyUsage.clientAuth,
   ]);
-  t.equal((await opensslVerify(sim, leafPem)).code, 0);
+  t.equal((await opensslVerify(sim.caChainPem, leafPem)).code, 0);
   t.equal((await scmCall(sim, 'GET', `/api/smime/v1/collect/${ready}?format=zip`)).json.code, -1450);
   t.equal((await scmCall(sim, 'GET', '/api/smime/v1/collect/123')).json.code, -1104);
 });
 
 t.test('S/MIME enroll validation', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const cases: [string, Record<string, unknown>, number][] = [
     ['missing email', { email: undefined }, -7],
     ['bad email', { email: 'not-an-email' }, -1601],
@@ -76,7 +78,7 @@ t.test('S/MIME enroll validation', async (t) => {
 });
 
 t.test('S/MIME revoke by order and serial, renew, replace, details and list', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const first = (await enrollSmime(sim)).json.backendCertId;
   const second = (await enrollSmime(sim)).json.backendCertId;
   const renewed = await scmCall(sim, 'POST', `/api/smime/v2/renew/order/${first}`);

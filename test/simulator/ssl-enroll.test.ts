@@ -1,11 +1,13 @@
 import t from 'tap';
-import { AUTH, enrollIssued, makeCsr, scmCall, simulator } from './scm-test-client.js';
+import { SIMULATOR_LOGIN } from '../helpers/scm-connection.js';
+import { enrollIssued, makeCsr, scmCall } from '../helpers/scm-test-client.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
 
 t.test('header auth: any wrong login, password or customerUri is 401 -16 Unknown user', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   t.equal((await scmCall(sim, 'GET', '/api/ssl/v1/types')).status, 200);
   for (const wrong of [{ login: 'x' }, { password: 'x' }, { customerUri: 'x' }]) {
-    const answer = await scmCall(sim, 'GET', '/api/ssl/v1/types', undefined, { ...AUTH, ...wrong });
+    const answer = await scmCall(sim, 'GET', '/api/ssl/v1/types', undefined, { ...SIMULATOR_LOGIN, ...wrong });
     t.equal(answer.status, 401, JSON.stringify(wrong));
     t.same(answer.json, { code: -16, description: 'Unknown user' });
   }
@@ -14,7 +16,7 @@ t.test('header auth: any wrong login, password or customerUri is 401 -16 Unknown
 });
 
 t.test('types lists profiles with terms and keyTypes, filtered by organizationId', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const all = await scmCall(sim, 'GET', '/api/ssl/v1/types');
   t.ok(all.json.length >= 5);
   const ov = all.json.find((p: { id: number }) => p.id === 2001);
@@ -30,7 +32,7 @@ t.test('types lists profiles with terms and keyTypes, filtered by organizationId
 });
 
 t.test('organizations are discoverable with their API switches', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const list = await scmCall(sim, 'GET', '/api/organization/v1');
   t.same(list.json.map((o: { id: number }) => o.id), [1001, 1003, 1004]);
   t.equal(list.json[0].departments[0].id, 1002);
@@ -45,7 +47,7 @@ t.test('organizations are discoverable with their API switches', async (t) => {
 });
 
 t.test('enroll answers 200 {sslId, renewId} and accepts the legacy numberServers/serverType', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const answer = await scmCall(sim, 'POST', '/api/ssl/v1/enroll', {
     orgId: String(sim.orgId),
     certType: 2001,
@@ -67,7 +69,7 @@ t.test('enroll answers 200 {sslId, renewId} and accepts the legacy numberServers
 });
 
 t.test('enroll rejects bad input with SCM codes and stores nothing', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const csr = await makeCsr();
   const rsa1024 = await makeCsr({ kind: 'RSA', bits: 1024 });
   const p521 = await makeCsr({ kind: 'EC', curve: 'P-521' });
@@ -110,7 +112,7 @@ t.test('enroll rejects bad input with SCM codes and stores nothing', async (t) =
 });
 
 t.test('a mandatory custom field must be sent (-62)', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   await sim.controls.updateSettings({ sslCustomFields: [{ id: 7, name: 'Ticket', mandatory: true }] });
   const body = { orgId: sim.orgId, certType: 2001, term: 365, csr: await makeCsr() };
   const missing = await scmCall(sim, 'POST', '/api/ssl/v1/enroll', body);
@@ -120,7 +122,7 @@ t.test('a mandatory custom field must be sent (-62)', async (t) => {
 });
 
 t.test('routing: one trailing slash is ignored, path values are percent-decoded, anything unmapped is Spring 404', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const { sslId } = await enrollIssued(sim);
   const listed = await scmCall(sim, 'GET', '/api/ssl/v1/');
   t.same(listed.json.map((item: { sslId: number }) => item.sslId), [sslId]);

@@ -1,8 +1,9 @@
 import t from 'tap';
-import { enrollIssued, makeCsr, pemBlocks, scmCall, simulator } from './scm-test-client.js';
+import { enrollIssued, makeCsr, pemBlocks, scmCall } from '../helpers/scm-test-client.js';
+import { startTestSimulator } from '../helpers/test-simulator.js';
 
 t.test('details carry the documented fields in SCM formats', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const { sslId } = await enrollIssued(sim, await makeCsr({ kind: 'RSA', bits: 2048 }), {
     subjAltNames: 'www.example.com',
     comments: 'ticket 7',
@@ -38,7 +39,7 @@ t.test('details carry the documented fields in SCM formats', async (t) => {
 });
 
 t.test('list pages with size/position, filters, X-Total-Count; HEAD counts', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   for (const cn of ['a', 'b', 'c', 'd', 'e']) {
     await enrollIssued(sim, await makeCsr(undefined, { name: `CN=${cn}.example.com` }));
   }
@@ -55,7 +56,7 @@ t.test('list pages with size/position, filters, X-Total-Count; HEAD counts', asy
 });
 
 t.test('revoke: 204, then -159 on a second revoke, -102 before issuance', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const { sslId } = await enrollIssued(sim);
   const noReason = await scmCall(sim, 'POST', `/api/ssl/v1/revoke/${sslId}`, { reasonCode: 4 });
   t.same(noReason.json, { code: -7, description: 'reason is required but missing.' });
@@ -78,7 +79,7 @@ t.test('revoke: 204, then -159 on a second revoke, -102 before issuance', async 
 });
 
 t.test('revoke by serial accepts colon hex', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const { sslId } = await enrollIssued(sim);
   const serial = (await scmCall(sim, 'GET', `/api/ssl/v1/${sslId}`)).json.serialNumber;
   const answer = await scmCall(sim, 'POST', `/api/ssl/v1/revoke/serial/${serial}`, { reason: 'superseded', reasonCode: 4 });
@@ -88,7 +89,7 @@ t.test('revoke by serial accepts colon hex', async (t) => {
 });
 
 t.test('renewById returns the new sslId; renew/{renewId} answers 204; both mark the old one renewed', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const { sslId, renewId } = await enrollIssued(sim);
   for (const body of [undefined, '""', {}]) {
     const answer = await scmCall(sim, 'POST', `/api/ssl/v1/renewById/${sslId}`, body);
@@ -109,7 +110,7 @@ t.test('renewById returns the new sslId; renew/{renewId} answers 204; both mark 
 });
 
 t.test('renew refuses a certificate that is not issued (-130) or a profile without renewal (-180)', async (t) => {
-  const sim = await simulator(t, { issueDelayMs: 60_000 });
+  const sim = await startTestSimulator(t, { issueDelayMs: 60_000 });
   const pending = await enrollIssued(sim);
   const notIssued = await scmCall(sim, 'POST', `/api/ssl/v1/renewById/${pending.sslId}`);
   t.same(notIssued.json, { code: -130, description: "SSL state is not 'ISSUED': Applied" });
@@ -120,7 +121,7 @@ t.test('renew refuses a certificate that is not issued (-130) or a profile witho
 });
 
 t.test('replace keeps the sslId, reissues with the new key and answers 204', async (t) => {
-  const sim = await simulator(t);
+  const sim = await startTestSimulator(t);
   const { sslId } = await enrollIssued(sim);
   const before = pemBlocks((await scmCall(sim, 'GET', `/api/ssl/v1/collect/${sslId}/x509CO`)).text)[0];
   const csr = await makeCsr({ kind: 'RSA', bits: 2048 });
@@ -143,7 +144,7 @@ t.test('replace keeps the sslId, reissues with the new key and answers 204', asy
 });
 
 t.test('approval-required: Requested until approve; decline; -1112 in the wrong state', async (t) => {
-  const sim = await simulator(t, { approvalRequired: true });
+  const sim = await startTestSimulator(t, { approvalRequired: true });
   const { sslId } = await enrollIssued(sim);
   t.equal((await scmCall(sim, 'GET', `/api/ssl/v1/${sslId}`)).json.status, 'Requested');
   t.equal((await scmCall(sim, 'GET', `/api/ssl/v1/collect/${sslId}/x509CO`)).json.code, 0);

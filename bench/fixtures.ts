@@ -165,27 +165,39 @@ export interface VaultResponse {
   data?: Record<string, unknown>;
 }
 
-/**
- * `scmpki server -config F` on a fresh data directory, with the defaults a
- * user gets (log level info included: logging every request is part of the
- * cost of a request). The first start of a data directory prints the root
- * token once; that is how the benchmark gets it.
- */
-export async function startScmpki(): Promise<ScmpkiProcess> {
-  const dir = await mkdtemp(join(tmpdir(), 'scmpki-bench-'));
+/** A data directory filled beforehand (estate.bench.ts): its config file and a root token it holds. */
+export interface PreparedDataDir {
+  configFile: string;
+  rootToken: string;
+}
+
+/** The config file of a server whose storage and seal key live in `dir`. */
+export async function writeServerConfig(dir: string): Promise<string> {
   const configFile = join(dir, 'scmpki.json');
   await writeFile(
     configFile,
     JSON.stringify({ listen_address: '127.0.0.1:0', storage_path: join(dir, 'data'), seal_key_file: join(dir, 'seal.key') }),
   );
+  return configFile;
+}
+
+/**
+ * `scmpki server -config F` on a fresh data directory (or a prepared one),
+ * with the defaults a user gets (log level info included: logging every
+ * request is part of the cost of a request). The first start of a data
+ * directory prints the root token once; that is how the benchmark gets it.
+ */
+export async function startScmpki(prepared?: PreparedDataDir): Promise<ScmpkiProcess> {
+  const dir = prepared ? undefined : await mkdtemp(join(tmpdir(), 'scmpki-bench-'));
+  const configFile = prepared?.configFile ?? (await writeServerConfig(dir!));
   const spawned = await spawnNode(
     [CLI, 'server', `-config=${configFile}`],
-    { rootToken: /^\s+(hvs\.\S+)\s*$/, url: /^scmpki listening on (\S+)/ },
+    prepared ? { url: /^scmpki listening on (\S+)/ } : { rootToken: /^\s+(hvs\.\S+)\s*$/, url: /^scmpki listening on (\S+)/ },
     ({ url }) => `${url}/v1/sys/health`,
-    { cleanup: () => rm(dir, { recursive: true, force: true }) },
+    { cleanup: dir ? () => rm(dir, { recursive: true, force: true }) : undefined },
   );
   const url = spawned.announced.url!;
-  const rootToken = spawned.announced.rootToken!;
+  const rootToken = prepared?.rootToken ?? spawned.announced.rootToken!;
   const engineUrl = (path: string) => `${url}/v1/${MOUNT}/${path}`;
   return {
     ...spawned,

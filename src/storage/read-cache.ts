@@ -1,9 +1,10 @@
 /**
  * A bounded cache of sealed values read recently, in front of any Storage:
  * the hot path (an application reading its certificate on every start or on
- * a timer) then costs no database read and no decryption. Values are held as
- * their JSON text and parsed on every hit, so no caller can change what
- * another one reads.
+ * a timer) then costs no database read, no decryption and no parsing. Cached
+ * values are deep-frozen and handed out as they are: a caller that tried to
+ * change what it read would throw instead of changing what the next caller
+ * reads (the lifecycle builds new objects; it never edits stored ones).
  *
  * Every write through this object drops the keys it touches; a read that
  * raced with any write is not cached, so a stale value never gets in. It
@@ -16,7 +17,7 @@ import type { BatchOp, KeyRange, Storage } from './storage.js';
 export const DEFAULT_READ_CACHE_BYTES = 64 * 1024 * 1024;
 
 export class ReadCachedStorage implements Storage {
-  private readonly cache: LRUCache<string, string>;
+  private readonly cache: LRUCache<string, { value: unknown }>;
   /** Bumped by every write: a read that started before a write must not cache what it read. */
   private writes = 0;
 
@@ -24,16 +25,19 @@ export class ReadCachedStorage implements Storage {
     private readonly inner: Storage,
     maxBytes = DEFAULT_READ_CACHE_BYTES,
   ) {
-    this.cache = new LRUCache<string, string>({ maxSize: maxBytes, sizeCalculation: (text, key) => text.length + key.length });
+    // Sized by the value's JSON length, a fair proxy for what it holds in memory.
+    this.cache = new LRUCache<string, { value: unknown }>({ maxSize: maxBytes, sizeCalculation: (entry, key) => JSON.stringify(entry.value).length + key.length });
   }
 
   async get<T>(key: string): Promise<T | undefined> {
     const hit = this.cache.get(key);
-    if (hit !== undefined) return JSON.parse(hit) as T;
+    if (hit !== undefined) return hit.value as T;
     const startedAt = this.writes;
     const value = await this.inner.get<T>(key);
-    if (value !== undefined && this.writes === startedAt) this.cache.set(key, JSON.stringify(value));
-    return value;
+    if (value === undefined || this.writes !== startedAt) return value;
+    const frozen = deepFreeze(value);
+    this.cache.set(key, { value: frozen });
+    return frozen;
   }
 
   async put(key: string, value: unknown): Promise<void> {
@@ -80,4 +84,12 @@ export class ReadCachedStorage implements Storage {
       for (const key of keys) this.cache.delete(key);
     }
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

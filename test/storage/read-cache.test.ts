@@ -30,9 +30,11 @@ t.test('reads are served from the cache until a write touches the key', async (t
   t.same(await cached.get('config/a'), { v: 1 });
   t.same(await cached.get('config/a'), { v: 1 });
   t.equal(reads.length, 1, 'the second read came from the cache');
-  const copy = await cached.get<{ v: number }>('config/a');
-  copy!.v = 99;
-  t.same(await cached.get('config/a'), { v: 1 }, 'a caller changing what it read changes nothing for the next');
+  const read = await cached.get<{ v: number }>('config/a');
+  t.throws(() => {
+    read!.v = 99;
+  }, TypeError);
+  t.same(await cached.get('config/a'), { v: 1 }, 'a caller trying to change what it read changes nothing for the next');
   await cached.batch([{ type: 'put', key: 'config/a', value: { v: 2 } }]);
   t.same(await cached.get('config/a'), { v: 2 }, 'a batch write is seen at once');
   await cached.delete('config/a');

@@ -6,7 +6,6 @@
  */
 import { UserError } from '../errors.js';
 import {
-  assertKeyMatchesCsr,
   buildCsr,
   describeKeySpec,
   generateKeyPair,
@@ -15,7 +14,8 @@ import {
   splitSubjectAltNames,
   type KeySpec,
 } from '../pki/index.js';
-import { callerKeySpec, keySpecOfPrivateKey } from './key-material.js';
+import { assertCallerKeyMatchesCsr, callerKeySpec, keySpecOfPrivateKey } from './key-material.js';
+import { inRequestTerms } from './request-field-names.js';
 import type { CertificateRecord } from './record.js';
 
 export interface ReplacementKeyRequest {
@@ -46,16 +46,21 @@ async function keyFor(record: CertificateRecord, req: ReplacementKeyRequest, old
   return { pem: (await generateKeyPair(spec)).privateKeyPem, spec };
 }
 
-export async function replacementKey(record: CertificateRecord, req: ReplacementKeyRequest): Promise<ReplacementKey> {
+export function replacementKey(record: CertificateRecord, req: ReplacementKeyRequest): Promise<ReplacementKey> {
+  return inRequestTerms(() => replacementKeyFor(record, req));
+}
+
+async function replacementKeyFor(record: CertificateRecord, req: ReplacementKeyRequest): Promise<ReplacementKey> {
   if (req.sectigo_csr) {
     const parsed = await parseCsr(req.sectigo_csr);
-    if (req.sectigo_private_key) assertKeyMatchesCsr(req.sectigo_private_key, parsed.pem);
+    if (req.sectigo_private_key) assertCallerKeyMatchesCsr(req.sectigo_private_key, parsed.pem);
     return { csr: parsed.pem, privateKey: req.sectigo_private_key ?? '', keySpec: parsed.keySpec };
   }
   if (!record.csr) {
     throw new UserError('sectigo_csr: this record has no CSR to take the subject from (it was fetched from SCM); send sectigo_csr');
   }
-  const old = await parseCsr(record.csr, 'csr');
+  const storedCsr = record.csr;
+  const old = await inRequestTerms(() => parseCsr(storedCsr), { csr: 'csr' });
   const key = await keyFor(record, req, old.keySpec);
   const askedSans = splitSubjectAltNames(req.sectigo_ssl_cert_subject_alt_names);
   const commonName = req.sectigo_ssl_cert_common_name?.trim() || old.subject.commonName || old.subjectAltNames[0] || '';

@@ -1,3 +1,4 @@
+export { PkiInputError, type PkiInput } from './input-error.js';
 export { parseKeySpec, describeKeySpec, type KeySpec, type RsaBits, type EcCurve } from './key-spec.js';
 export {
   generateKeyPair,
@@ -9,7 +10,7 @@ export {
 } from './keys.js';
 export { buildCsr, parseCsr, type BuildCsrInput, type CsrSubject, type ParsedCsr } from './csr.js';
 export { splitSubjectAltNames } from './subject-alt-names.js';
-export { assertKeyMatchesCsr, certificateMatchesKey } from './key-match.js';
+export { keyMatchesCsr, certificateMatchesKey } from './key-match.js';
 export { parseCertificate, type ParsedCertificate } from './certificate.js';
 export { splitPemChain, orderChain, type OrderedChain } from './chain.js';
 export {

@@ -8,7 +8,8 @@ export {
   type GeneratedKey,
   type PublicKeyInfo,
 } from './keys.js';
-export { buildCsr, parseCsr, type BuildCsrInput, type CsrSubject, type ParsedCsr } from './csr.js';
+export { type CsrSubject } from './csr-subject.js';
+export { buildCsr, parseCsr, type BuildCsrInput, type ParsedCsr } from './csr.js';
 export { splitSubjectAltNames } from './subject-alt-names.js';
 export { keyMatchesCsr, certificateMatchesKey } from './key-match.js';
 export { parseCertificate, type ParsedCertificate } from './certificate.js';

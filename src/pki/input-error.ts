@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { CsrSubject } from './csr.js';
+import type { CsrSubject } from './csr-subject.js';
 
 /**
  * The inputs pki reads, in its own terms. Where a value came from (a request

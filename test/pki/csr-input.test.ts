@@ -153,6 +153,10 @@ t.test('subject and SAN values are checked field by field', async (t) => {
   });
   await t.rejects(build({}, ['IP:10.0.0.300']), { message: /^sectigo_ssl_cert_subject_alt_names: "10.0.0.300" is not an IP/ });
   await t.rejects(build({}, ['email:nobody']), { message: /is not an email address/ });
+  // IA5String holds ASCII only, and a zone index names one host's interface.
+  await t.rejects(build({}, ['jö@example.com']), { message: 'sectigo_ssl_cert_subject_alt_names: "jö@example.com" is not an ASCII email address' });
+  await t.rejects(build({ emailAddress: 'jö@example.com' }), { message: 'sectigo_csr_email_address: "jö@example.com" is not an ASCII email address' });
+  await t.rejects(build({}, ['IP:fe80::1%eth0']), { message: /^sectigo_ssl_cert_subject_alt_names: "fe80::1%eth0" is not an IP/ });
   const prefixed = await parseCsr(await build({}, ['DNS:ok.example.com', 'IP:10.0.0.1', 'email:a@example.com']));
   t.same(prefixed.subjectAltNames, ['ok.example.com', '10.0.0.1', 'a@example.com']);
 });

@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import {
   buildCsr,
   describePublicKey,
-  generateKeyPair,
+  generateKeyAndCsr,
   keyMatchesCsr,
   keySpecOf,
   parseCsr,
@@ -83,23 +83,26 @@ async function keyMaterialFor(type: CertificateType, req: EnrollRequest): Promis
       subjectAltNames: sans,
     };
   }
-  const subject = subjectFor(type, req);
+  const request = {
+    subject: subjectFor(type, req),
+    subjectAltNames: type === 'client_cert' && req.sectigo_client_cert_email ? [req.sectigo_client_cert_email] : requestedSans,
+  };
   let privateKey: string;
   let keySpec: KeySpec;
+  let csr: string;
   if (req.sectigo_private_key) {
     privateKey = req.sectigo_private_key;
     keySpec = callerKeySpec(privateKey);
+    csr = await buildCsr({ ...request, privateKeyPem: privateKey });
   } else {
     keySpec = parseKeySpec(req.sectigo_csr_key_algo, req.sectigo_csr_key_size);
-    privateKey = (await generateKeyPair(keySpec)).privateKeyPem;
+    ({ privateKeyPem: privateKey, csr } = await generateKeyAndCsr(keySpec, request));
   }
-  const csrSans = type === 'client_cert' && req.sectigo_client_cert_email ? [req.sectigo_client_cert_email] : requestedSans;
-  const csr = await buildCsr({ subject, subjectAltNames: csrSans, privateKeyPem: privateKey });
   return {
     csr,
     privateKey,
     keySpec,
-    domain: type === 'client_cert' ? (req.sectigo_client_cert_email ?? '') : subject.commonName,
+    domain: type === 'client_cert' ? (req.sectigo_client_cert_email ?? '') : request.subject.commonName,
     subjectAltNames: requestedSans,
   };
 }
@@ -107,12 +110,10 @@ async function keyMaterialFor(type: CertificateType, req: EnrollRequest): Promis
 /** A fresh key of the same kind and a CSR with the old CSR's subject, for renew with a new key. */
 export async function freshKeyForCsr(oldCsrPem: string): Promise<{ csr: string; privateKey: string }> {
   const old = await inRequestTerms(() => parseCsr(oldCsrPem), { csr: 'csr' });
-  const { privateKeyPem } = await generateKeyPair(old.keySpec);
-  const csr = await inRequestTerms(() =>
-    buildCsr({
+  const { privateKeyPem, csr } = await inRequestTerms(() =>
+    generateKeyAndCsr(old.keySpec, {
       subject: { ...old.subject, commonName: old.subject.commonName ?? old.subjectAltNames[0] ?? '' },
       subjectAltNames: old.subjectAltNames,
-      privateKeyPem,
     }),
   );
   return { csr, privateKey: privateKeyPem };

@@ -1,30 +1,11 @@
 import 'reflect-metadata';
 import { createPublicKey, webcrypto } from 'node:crypto';
 import { Pkcs10CertificateRequest, type SubjectAlternativeNameExtension } from '@peculiar/x509';
-import { csrContent, signCsr } from './csr-request.js';
 import { SUBJECT_ATTRIBUTES, type CsrSubject } from './csr-subject.js';
 import { PkiInputError } from './input-error.js';
 import { describeKeySpec, type KeySpec } from './key-spec.js';
-import { describePublicKey, readPrivateKey, supportedKeySpec, type PublicKeyInfo } from './keys.js';
+import { describePublicKey, supportedKeySpec, type PublicKeyInfo } from './keys.js';
 import { findPemBlocks, toPem } from './pem-text.js';
-
-export interface BuildCsrInput {
-  subject: CsrSubject & { commonName: string };
-  /** DNS names, IP addresses and email addresses; each gets its own GeneralName type. */
-  subjectAltNames?: readonly string[];
-  privateKeyPem: string;
-}
-
-/**
- * A PKCS#10 request signed by `privateKeyPem` (RSA: SHA-256; EC: the curve's
- * hash). Bad subject, SAN or key input is a PkiInputError.
- */
-export async function buildCsr(input: BuildCsrInput): Promise<string> {
-  const content = csrContent(input.subject, input.subjectAltNames ?? []);
-  const privateKey = readPrivateKey(input.privateKeyPem);
-  const publicKey = createPublicKey(privateKey);
-  return signCsr(content, privateKey, supportedKeySpec(describePublicKey(publicKey), 'privateKey'), publicKey);
-}
 
 const SUBJECT_ALT_NAME_OID = '2.5.29.17';
 

@@ -1,15 +1,17 @@
 export { PkiInputError, type PkiInput } from './input-error.js';
 export { parseKeySpec, describeKeySpec, type KeySpec, type RsaBits, type EcCurve } from './key-spec.js';
+export { readPrivateKey, describePublicKey, keySpecOf, type GeneratedKey, type PublicKeyInfo } from './keys.js';
 export {
   generateKeyPair,
-  readPrivateKey,
-  describePublicKey,
-  keySpecOf,
-  type GeneratedKey,
-  type PublicKeyInfo,
-} from './keys.js';
+  generateKeyAndCsr,
+  buildCsr,
+  keyPoolQueueSize,
+  closeKeyPool,
+  type BuildCsrInput,
+  type CsrRequest,
+} from './key-pool.js';
 export { type CsrSubject } from './csr-subject.js';
-export { buildCsr, parseCsr, type BuildCsrInput, type ParsedCsr } from './csr.js';
+export { parseCsr, type ParsedCsr } from './csr.js';
 export { splitSubjectAltNames } from './subject-alt-names.js';
 export { keyMatchesCsr, certificateMatchesKey } from './key-match.js';
 export { parseCertificate, type ParsedCertificate } from './certificate.js';

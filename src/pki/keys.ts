@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPair as generateKeyPairCallback, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { PkiInputError, type PkiInput } from './input-error.js';
 import type { EcCurve, KeySpec, RsaBits } from './key-spec.js';
 import { normalisePemText } from './pem-text.js';
@@ -9,23 +9,6 @@ export interface GeneratedKey {
   privateKeyPem: string;
   /** SPKI PEM (`BEGIN PUBLIC KEY`). */
   publicKeyPem: string;
-}
-
-/**
- * Always the async form: RSA 4096 takes seconds of CPU, and the sync form
- * would stall every other request on the server while it runs.
- */
-export async function generateKeyPair(spec: KeySpec): Promise<GeneratedKey> {
-  const encoding = {
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  } as const;
-  return new Promise((resolve, reject) => {
-    const done = (error: Error | null, publicKeyPem: string, privateKeyPem: string) =>
-      error ? reject(error) : resolve({ spec, privateKeyPem, publicKeyPem });
-    if (spec.algorithm === 'RSA') generateKeyPairCallback('rsa', { modulusLength: spec.bits, ...encoding }, done);
-    else generateKeyPairCallback('ec', { namedCurve: spec.curve, ...encoding }, done);
-  });
 }
 
 /** What a public key is, in the terms SCM profiles and our docs use. */

@@ -1,0 +1,47 @@
+/**
+ * Runs in a key-pool worker thread (see key-pool.ts). Key generation uses the
+ * synchronous node:crypto call on purpose: the async one would hand the work
+ * to libuv's thread pool, where storage reads wait behind it, and this thread
+ * exists to do exactly this work.
+ */
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { signCsr, type CsrContent } from './csr-request.js';
+import { PkiInputError, type PkiInput } from './input-error.js';
+import type { KeySpec } from './key-spec.js';
+import { describePublicKey, readPrivateKey, supportedKeySpec } from './keys.js';
+
+/** Errors lose their class on the way between threads, so bad input travels back as data. */
+export type Rejected = { rejected: { input: PkiInput; problem: string } };
+
+export interface NewKey {
+  privateKeyPem: string;
+  publicKeyPem: string;
+  /** Present when the task asked for a request. */
+  csr?: string;
+}
+
+/** A new key of `spec`, and a request signed by it when `csr` is given. */
+export function generate({ spec, csr }: { spec: KeySpec; csr?: CsrContent }): NewKey {
+  const { privateKey, publicKey } =
+    spec.algorithm === 'RSA'
+      ? generateKeyPairSync('rsa', { modulusLength: spec.bits })
+      : generateKeyPairSync('ec', { namedCurve: spec.curve });
+  return {
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
+    csr: csr && signCsr(csr, privateKey, spec, publicKey),
+  };
+}
+
+/** A request signed by a key the caller holds. */
+export function sign({ privateKeyPem, csr }: { privateKeyPem: string; csr: CsrContent }): { csr: string } | Rejected {
+  try {
+    const privateKey = readPrivateKey(privateKeyPem);
+    const publicKey = createPublicKey(privateKey);
+    const spec = supportedKeySpec(describePublicKey(publicKey), 'privateKey');
+    return { csr: signCsr(csr, privateKey, spec, publicKey) };
+  } catch (error) {
+    if (error instanceof PkiInputError) return { rejected: { input: error.input, problem: error.problem } };
+    throw error;
+  }
+}

@@ -4,7 +4,7 @@
  * encoded by the caller (bad input is reported there, as a PkiInputError),
  * the key is made or read and the request signed in a key-pool worker.
  */
-import { createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { sign, type KeyObject } from 'node:crypto';
 import { INTEGER_ZERO, NULL, bitString, contextConstructed, oid, sequence, setOfOne } from './der.js';
 import { encodeSubject, type CsrSubject } from './csr-subject.js';
 import type { KeySpec } from './key-spec.js';
@@ -42,10 +42,9 @@ const SIGNATURES: Record<string, { hash: string; algorithm: Uint8Array }> = {
   'P-521': { hash: 'sha512', algorithm: sequence(oid('1.2.840.10045.4.3.4')) },
 };
 
-/** The PEM request for `content`, signed by `privateKey` (of kind `spec`). */
-export function signCsr(content: CsrContent, privateKey: KeyObject, spec: KeySpec, publicKey = createPublicKey(privateKey)): string {
+/** The PEM request for `content`, signed by `privateKey` (of kind `spec`, with SubjectPublicKeyInfo `spki`). */
+export function signCsr(content: CsrContent, privateKey: KeyObject, spec: KeySpec, spki: Uint8Array): string {
   const { hash, algorithm } = SIGNATURES[spec.algorithm === 'RSA' ? 'RSA' : spec.curve];
-  const spki = publicKey.export({ type: 'spki', format: 'der' });
   const info = sequence(INTEGER_ZERO, content.name, spki, content.attributes);
   // ECDSA signatures come out DER-encoded (node's default), as X.509 wants them.
   const signature = sign(hash, info, privateKey);

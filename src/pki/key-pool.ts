@@ -18,7 +18,7 @@ import type { CsrSubject } from './csr-subject.js';
 import { PkiInputError } from './input-error.js';
 import type { KeySpec } from './key-spec.js';
 import type { GeneratedKey } from './keys.js';
-import type { generate, NewKey, sign } from './key-worker.js';
+import type { generate, generateWithCsr, sign } from './key-worker.js';
 
 // The worker is this module's sibling with this module's extension: `.ts`
 // under tsx (tests, `npm run dev`), `.js` in dist/.
@@ -52,8 +52,11 @@ function keyPool(): Piscina {
   return pool;
 }
 
-function run<Result>(task: object, name: 'generate' | 'sign'): Promise<Result> {
-  const running: Promise<Result> = keyPool().run(task, { name });
+/** The worker's exported task functions, which piscina calls by name. */
+type Tasks = { generate: typeof generate; generateWithCsr: typeof generateWithCsr; sign: typeof sign };
+
+function run<Name extends keyof Tasks>(name: Name, task: Parameters<Tasks[Name]>[0]): Promise<ReturnType<Tasks[Name]>> {
+  const running: Promise<ReturnType<Tasks[Name]>> = keyPool().run(task, { name });
   const settled = () => inFlight.delete(running);
   inFlight.add(running);
   running.then(settled, settled);
@@ -80,9 +83,7 @@ export async function closeKeyPool(): Promise<void> {
 }
 
 export async function generateKeyPair(spec: KeySpec): Promise<GeneratedKey> {
-  const task: Parameters<typeof generate>[0] = { spec };
-  const { privateKeyPem, publicKeyPem } = await run<NewKey>(task, 'generate');
-  return { spec, privateKeyPem, publicKeyPem };
+  return { spec, ...(await run('generate', { spec })) };
 }
 
 export interface CsrRequest {
@@ -93,9 +94,8 @@ export interface CsrRequest {
 
 /** A new key and a request signed by it, made in one worker task. Bad subject or SAN input is a PkiInputError. */
 export async function generateKeyAndCsr(spec: KeySpec, request: CsrRequest): Promise<GeneratedKey & { csr: string }> {
-  const task: Parameters<typeof generate>[0] = { spec, csr: csrContent(request.subject, request.subjectAltNames ?? []) };
-  const { privateKeyPem, publicKeyPem, csr } = await run<NewKey>(task, 'generate');
-  return { spec, privateKeyPem, publicKeyPem, csr: csr as string };
+  const content = csrContent(request.subject, request.subjectAltNames ?? []);
+  return { spec, ...(await run('generateWithCsr', { spec, csr: content })) };
 }
 
 export interface BuildCsrInput extends CsrRequest {
@@ -107,8 +107,8 @@ export interface BuildCsrInput extends CsrRequest {
  * hash). Bad subject, SAN or key input is a PkiInputError.
  */
 export async function buildCsr(input: BuildCsrInput): Promise<string> {
-  const task: Parameters<typeof sign>[0] = { privateKeyPem: input.privateKeyPem, csr: csrContent(input.subject, input.subjectAltNames ?? []) };
-  const result = await run<ReturnType<typeof sign>>(task, 'sign');
+  const content = csrContent(input.subject, input.subjectAltNames ?? []);
+  const result = await run('sign', { privateKeyPem: input.privateKeyPem, csr: content });
   if ('rejected' in result) throw new PkiInputError(result.rejected.input, result.rejected.problem);
   return result.csr;
 }

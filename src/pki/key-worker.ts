@@ -17,23 +17,28 @@ export type Rejected = { rejected: { input: PkiInput; problem: string } };
 export interface NewKey {
   privateKeyPem: string;
   publicKeyPem: string;
-  /** Present when the task asked for a request. */
-  csr?: string;
 }
 
-/** A new key of `spec`, and a request signed by it when `csr` is given. */
-export function generate({ spec, csr }: { spec: KeySpec; csr?: CsrContent }): NewKey {
-  const { privateKey, publicKey } =
-    spec.algorithm === 'RSA'
-      ? generateKeyPairSync('rsa', { modulusLength: spec.bits })
-      : generateKeyPairSync('ec', { namedCurve: spec.curve });
-  const { pem: publicKeyPem, der: spki } = exportPublicKey(publicKey);
-  return {
-    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
-    publicKeyPem,
-    csr: csr && signCsr(csr, privateKey, spec, spki),
-  };
+/** A new key of `spec`. */
+export function generate({ spec }: { spec: KeySpec }): NewKey {
+  const { privateKey, publicKey } = newKeyPair(spec);
+  return { privateKeyPem: pkcs8Pem(privateKey), publicKeyPem: exportPublicKey(publicKey).pem };
 }
+
+/** A new key of `spec` and a request signed by it. */
+export function generateWithCsr({ spec, csr }: { spec: KeySpec; csr: CsrContent }): NewKey & { csr: string } {
+  const { privateKey, publicKey } = newKeyPair(spec);
+  const { pem: publicKeyPem, der: spki } = exportPublicKey(publicKey);
+  return { privateKeyPem: pkcs8Pem(privateKey), publicKeyPem, csr: signCsr(csr, privateKey, spec, spki) };
+}
+
+function newKeyPair(spec: KeySpec): { privateKey: KeyObject; publicKey: KeyObject } {
+  return spec.algorithm === 'RSA'
+    ? generateKeyPairSync('rsa', { modulusLength: spec.bits })
+    : generateKeyPairSync('ec', { namedCurve: spec.curve });
+}
+
+const pkcs8Pem = (privateKey: KeyObject): string => privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 
 // node's SPKI export to DER takes twice as long as to PEM (measured, node 20
 // with OpenSSL 3), and a request needs both forms, so DER is read out of the PEM.

@@ -12,19 +12,25 @@ import { ScmError } from '../scm/errors.js';
 import { writeErrors } from '../framework/envelope.js';
 import type { RequestState } from '../framework/request-state.js';
 
-const STATUS_OF_KIND = new Map<new (...args: never[]) => Error, number>([
+/** A subclass (pki's PkiInputError is a UserError) answers as its kind. */
+const STATUS_OF_KIND: Array<[new (...args: never[]) => Error, number]> = [
   [UserError, 400],
   [NotFoundError, 404],
   [ConflictError, 409],
   [UpstreamError, 502],
-]);
+];
+
+function statusOf(err: unknown): number | undefined {
+  if (err instanceof HttpError) return err.status;
+  return STATUS_OF_KIND.find(([kind]) => err instanceof kind)?.[1];
+}
 
 export function errorResponse(): Middleware<RequestState> {
   return async (ctx, next) => {
     try {
       await next();
     } catch (err) {
-      const status = err instanceof HttpError ? err.status : STATUS_OF_KIND.get((err as Error)?.constructor as never);
+      const status = statusOf(err);
       if (status !== undefined) {
         if (status === 413) ctx.set('Connection', 'close');
         const message = (err as Error).message;

@@ -6,6 +6,7 @@
  */
 import { UpstreamError, UserError } from '../errors.js';
 import { parseCertificate, readPrivateKey } from '../pki/index.js';
+import { inRequestTerms } from './request-field-names.js';
 import { collectAttempt, collectUntilIssued, recordAfterCollect } from './collect-loop.js';
 import { ENROLL_DEFAULTS } from './enroll-request.js';
 import { collectForRequest } from './collect-record.js';
@@ -45,7 +46,8 @@ async function importFromScm(deps: RenewDeps, settings: ConfigEntry, id: string,
   if (customerUri !== settings.sectigo_cm_uri) {
     throw new UserError(`id: customer URI "${customerUri}" does not match config ${config}'s sectigo_cm_uri "${settings.sectigo_cm_uri}"`);
   }
-  if (options.sectigo_private_key) readPrivateKey(options.sectigo_private_key);
+  const callerKey = options.sectigo_private_key;
+  if (callerKey) inRequestTerms(() => readPrivateKey(callerKey));
   const orders = deps.scm.ordersFor(settings);
   const base = await baseRecord(orders, config, id, scmId, settings, options);
 

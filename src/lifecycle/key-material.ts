@@ -6,10 +6,10 @@
 import { createPublicKey } from 'node:crypto';
 import { UserError } from '../errors.js';
 import {
-  assertKeyMatchesCsr,
   buildCsr,
   describePublicKey,
-  generateKeyPair,
+  generateKeyAndCsr,
+  keyMatchesCsr,
   keySpecOf,
   parseCsr,
   parseKeySpec,
@@ -18,6 +18,7 @@ import {
   type KeySpec,
 } from '../pki/index.js';
 import { clientCommonName, subjectAltNamesOf, type EnrollRequest } from './enroll-request.js';
+import { inRequestTerms } from './request-field-names.js';
 import type { CertificateType } from './record.js';
 
 export interface KeyMaterial {
@@ -47,7 +48,7 @@ function subjectFor(type: CertificateType, req: EnrollRequest): CsrSubject & { c
 
 /** The kind of a PEM private key; undefined for a kind SCM does not take. */
 export function keySpecOfPrivateKey(privateKeyPem: string): KeySpec | undefined {
-  return keySpecOf(describePublicKey(createPublicKey(readPrivateKey(privateKeyPem))));
+  return keySpecOf(describePublicKey(createPublicKey(inRequestTerms(() => readPrivateKey(privateKeyPem)))));
 }
 
 /** The kind of the caller's `sectigo_private_key`, refused with a 400 when SCM would not take it. */
@@ -57,11 +58,22 @@ export function callerKeySpec(privateKeyPem: string): KeySpec {
   return spec;
 }
 
-export async function prepareKeyMaterial(type: CertificateType, req: EnrollRequest): Promise<KeyMaterial> {
+/** The caller's `sectigo_private_key` must be the key of their `sectigo_csr`. */
+export function assertCallerKeyMatchesCsr(privateKeyPem: string, csrPem: string): void {
+  if (!inRequestTerms(() => keyMatchesCsr(privateKeyPem, csrPem))) {
+    throw new UserError('sectigo_private_key: does not match the public key of sectigo_csr');
+  }
+}
+
+export function prepareKeyMaterial(type: CertificateType, req: EnrollRequest): Promise<KeyMaterial> {
+  return inRequestTerms(() => keyMaterialFor(type, req));
+}
+
+async function keyMaterialFor(type: CertificateType, req: EnrollRequest): Promise<KeyMaterial> {
   const requestedSans = type === 'ssl_cert' ? subjectAltNamesOf(req) : [];
   if (req.sectigo_csr) {
     const parsed = await parseCsr(req.sectigo_csr);
-    if (req.sectigo_private_key) assertKeyMatchesCsr(req.sectigo_private_key, parsed.pem);
+    if (req.sectigo_private_key) assertCallerKeyMatchesCsr(req.sectigo_private_key, parsed.pem);
     const sans = requestedSans.length > 0 ? requestedSans : parsed.subjectAltNames;
     return {
       csr: parsed.pem,
@@ -71,35 +83,38 @@ export async function prepareKeyMaterial(type: CertificateType, req: EnrollReque
       subjectAltNames: sans,
     };
   }
-  const subject = subjectFor(type, req);
+  const request = {
+    subject: subjectFor(type, req),
+    subjectAltNames: type === 'client_cert' && req.sectigo_client_cert_email ? [req.sectigo_client_cert_email] : requestedSans,
+  };
   let privateKey: string;
   let keySpec: KeySpec;
+  let csr: string;
   if (req.sectigo_private_key) {
     privateKey = req.sectigo_private_key;
     keySpec = callerKeySpec(privateKey);
+    csr = await buildCsr({ ...request, privateKeyPem: privateKey });
   } else {
     keySpec = parseKeySpec(req.sectigo_csr_key_algo, req.sectigo_csr_key_size);
-    privateKey = (await generateKeyPair(keySpec)).privateKeyPem;
+    ({ privateKeyPem: privateKey, csr } = await generateKeyAndCsr(keySpec, request));
   }
-  const csrSans = type === 'client_cert' && req.sectigo_client_cert_email ? [req.sectigo_client_cert_email] : requestedSans;
-  const csr = await buildCsr({ subject, subjectAltNames: csrSans, privateKeyPem: privateKey });
   return {
     csr,
     privateKey,
     keySpec,
-    domain: type === 'client_cert' ? (req.sectigo_client_cert_email ?? '') : subject.commonName,
+    domain: type === 'client_cert' ? (req.sectigo_client_cert_email ?? '') : request.subject.commonName,
     subjectAltNames: requestedSans,
   };
 }
 
 /** A fresh key of the same kind and a CSR with the old CSR's subject, for renew with a new key. */
 export async function freshKeyForCsr(oldCsrPem: string): Promise<{ csr: string; privateKey: string }> {
-  const old = await parseCsr(oldCsrPem, 'csr');
-  const { privateKeyPem } = await generateKeyPair(old.keySpec);
-  const csr = await buildCsr({
-    subject: { ...old.subject, commonName: old.subject.commonName ?? old.subjectAltNames[0] ?? '' },
-    subjectAltNames: old.subjectAltNames,
-    privateKeyPem,
-  });
+  const old = await inRequestTerms(() => parseCsr(oldCsrPem), { csr: 'csr' });
+  const { privateKeyPem, csr } = await inRequestTerms(() =>
+    generateKeyAndCsr(old.keySpec, {
+      subject: { ...old.subject, commonName: old.subject.commonName ?? old.subjectAltNames[0] ?? '' },
+      subjectAltNames: old.subjectAltNames,
+    }),
+  );
   return { csr, privateKey: privateKeyPem };
 }

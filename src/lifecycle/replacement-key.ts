@@ -6,16 +6,17 @@
  */
 import { UserError } from '../errors.js';
 import {
-  assertKeyMatchesCsr,
   buildCsr,
   describeKeySpec,
-  generateKeyPair,
+  generateKeyAndCsr,
   parseCsr,
   parseKeySpec,
   splitSubjectAltNames,
+  type CsrRequest,
   type KeySpec,
 } from '../pki/index.js';
-import { callerKeySpec, keySpecOfPrivateKey } from './key-material.js';
+import { assertCallerKeyMatchesCsr, callerKeySpec, keySpecOfPrivateKey } from './key-material.js';
+import { inRequestTerms } from './request-field-names.js';
 import type { CertificateRecord } from './record.js';
 
 export interface ReplacementKeyRequest {
@@ -34,35 +35,43 @@ export interface ReplacementKey {
   keySpec: KeySpec;
 }
 
-async function keyFor(record: CertificateRecord, req: ReplacementKeyRequest, oldSpec: KeySpec): Promise<{ pem: string; spec: KeySpec }> {
-  if (req.sectigo_private_key) return { pem: req.sectigo_private_key, spec: callerKeySpec(req.sectigo_private_key) };
+async function keyAndCsr(record: CertificateRecord, req: ReplacementKeyRequest, oldSpec: KeySpec, request: CsrRequest): Promise<ReplacementKey> {
+  if (req.sectigo_private_key) {
+    const keySpec = callerKeySpec(req.sectigo_private_key);
+    return { csr: await buildCsr({ ...request, privateKeyPem: req.sectigo_private_key }), privateKey: req.sectigo_private_key, keySpec };
+  }
   const asked = req.sectigo_csr_key_algo !== undefined || req.sectigo_csr_key_size !== undefined;
-  const spec = asked ? parseKeySpec(req.sectigo_csr_key_algo ?? oldSpec.algorithm, req.sectigo_csr_key_size) : oldSpec;
+  const keySpec = asked ? parseKeySpec(req.sectigo_csr_key_algo ?? oldSpec.algorithm, req.sectigo_csr_key_size) : oldSpec;
   // A replace retried after SCM's answer was lost reuses the stored new key, so
   // whatever SCM issues for the first attempt still has its key here.
   const pending = record.pending_replacement?.private_key;
   const pendingSpec = pending ? keySpecOfPrivateKey(pending) : undefined;
-  if (pending && pendingSpec && describeKeySpec(pendingSpec) === describeKeySpec(spec)) return { pem: pending, spec };
-  return { pem: (await generateKeyPair(spec)).privateKeyPem, spec };
+  if (pending && pendingSpec && describeKeySpec(pendingSpec) === describeKeySpec(keySpec)) {
+    return { csr: await buildCsr({ ...request, privateKeyPem: pending }), privateKey: pending, keySpec };
+  }
+  const made = await generateKeyAndCsr(keySpec, request);
+  return { csr: made.csr, privateKey: made.privateKeyPem, keySpec };
 }
 
-export async function replacementKey(record: CertificateRecord, req: ReplacementKeyRequest): Promise<ReplacementKey> {
+export function replacementKey(record: CertificateRecord, req: ReplacementKeyRequest): Promise<ReplacementKey> {
+  return inRequestTerms(() => replacementKeyFor(record, req));
+}
+
+async function replacementKeyFor(record: CertificateRecord, req: ReplacementKeyRequest): Promise<ReplacementKey> {
   if (req.sectigo_csr) {
     const parsed = await parseCsr(req.sectigo_csr);
-    if (req.sectigo_private_key) assertKeyMatchesCsr(req.sectigo_private_key, parsed.pem);
+    if (req.sectigo_private_key) assertCallerKeyMatchesCsr(req.sectigo_private_key, parsed.pem);
     return { csr: parsed.pem, privateKey: req.sectigo_private_key ?? '', keySpec: parsed.keySpec };
   }
   if (!record.csr) {
     throw new UserError('sectigo_csr: this record has no CSR to take the subject from (it was fetched from SCM); send sectigo_csr');
   }
-  const old = await parseCsr(record.csr, 'csr');
-  const key = await keyFor(record, req, old.keySpec);
+  const storedCsr = record.csr;
+  const old = await inRequestTerms(() => parseCsr(storedCsr), { csr: 'csr' });
   const askedSans = splitSubjectAltNames(req.sectigo_ssl_cert_subject_alt_names);
   const commonName = req.sectigo_ssl_cert_common_name?.trim() || old.subject.commonName || old.subjectAltNames[0] || '';
-  const csr = await buildCsr({
+  return keyAndCsr(record, req, old.keySpec, {
     subject: { ...old.subject, commonName },
     subjectAltNames: askedSans.length > 0 ? askedSans : old.subjectAltNames,
-    privateKeyPem: key.pem,
   });
-  return { csr, privateKey: key.pem, keySpec: key.spec };
 }

@@ -4,6 +4,7 @@
  */
 import { UpstreamError } from '../errors.js';
 import { parseCollectFormat } from '../pki/index.js';
+import { inRequestTerms } from './request-field-names.js';
 import type { CertProfile, RevokeRequest, ScmClient, SmimeEnrollRequest, SslDetails, SslEnrollRequest } from '../scm/index.js';
 import { findSmimeOrder, findSslOrder, type OrderSearch } from './order-search.js';
 import type { PlacedOrder } from './placed-order.js';
@@ -61,7 +62,7 @@ export function scmOrdersFor(client: ScmClient): ScmOrders {
     },
     collect(ref) {
       if (ref.certificate_type === 'ssl_cert') {
-        return client.collectSsl(ref.ssl_id as number, parseCollectFormat(ref.ssl_format ?? 'base64'));
+        return client.collectSsl(ref.ssl_id as number, inRequestTerms(() => parseCollectFormat(ref.ssl_format ?? 'base64')));
       }
       return client.collectSmime(backendIdOf(ref));
     },

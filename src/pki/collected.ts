@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { X509Certificates } from '@peculiar/x509';
-import { UserError } from '../errors.js';
 import { orderChain, splitPemChain } from './chain.js';
+import { PkiInputError } from './input-error.js';
 import { findPemBlocks, toPem } from './pem-text.js';
 
 /** SCM's collect formats (reference/scm-api.md §4.5), spelled as SCM spells them. */
@@ -20,11 +20,11 @@ const PKCS7_FORMATS: ReadonlySet<CollectFormat> = new Set(['base64', 'bin']);
  * The plugin's samples write `"X509"` where SCM documents `x509`, so the
  * match is case-insensitive; the result is SCM's own spelling.
  */
-export function parseCollectFormat(value: unknown, field = 'sectigo_ssl_cert_format_type'): CollectFormat {
+export function parseCollectFormat(value: unknown): CollectFormat {
   const wanted = String(value ?? '').trim().toLowerCase();
   const format = COLLECT_FORMATS.find((candidate) => candidate.toLowerCase() === wanted);
   if (!format) {
-    throw new UserError(`${field}: ${JSON.stringify(value)} is not an SCM collect format (one of ${COLLECT_FORMATS.join(', ')})`);
+    throw new PkiInputError('collectFormat', `${JSON.stringify(value)} is not an SCM collect format (one of ${COLLECT_FORMATS.join(', ')})`);
   }
   return format;
 }

@@ -1,15 +1,19 @@
+export { PkiInputError, type PkiInput } from './input-error.js';
 export { parseKeySpec, describeKeySpec, type KeySpec, type RsaBits, type EcCurve } from './key-spec.js';
+export { readPrivateKey, describePublicKey, keySpecOf, type GeneratedKey, type PublicKeyInfo } from './keys.js';
 export {
   generateKeyPair,
-  readPrivateKey,
-  describePublicKey,
-  keySpecOf,
-  type GeneratedKey,
-  type PublicKeyInfo,
-} from './keys.js';
-export { buildCsr, parseCsr, type BuildCsrInput, type CsrSubject, type ParsedCsr } from './csr.js';
+  generateKeyAndCsr,
+  buildCsr,
+  keyPoolQueueSize,
+  closeKeyPool,
+  type BuildCsrInput,
+  type CsrRequest,
+} from './key-pool.js';
+export { type CsrSubject } from './csr-subject.js';
+export { parseCsr, type ParsedCsr } from './csr.js';
 export { splitSubjectAltNames } from './subject-alt-names.js';
-export { assertKeyMatchesCsr, certificateMatchesKey } from './key-match.js';
+export { keyMatchesCsr, certificateMatchesKey } from './key-match.js';
 export { parseCertificate, type ParsedCertificate } from './certificate.js';
 export { splitPemChain, orderChain, type OrderedChain } from './chain.js';
 export {

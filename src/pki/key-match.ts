@@ -2,6 +2,7 @@ import { createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { readCertificateDer } from './certificate.js';
 import { decodeCsr } from './csr.js';
+import { PkiInputError } from './input-error.js';
 import { readPrivateKey } from './keys.js';
 
 // Keys are compared as SPKI DER rather than as PEM text: the same key has
@@ -10,30 +11,33 @@ function spkiOfPrivateKey(key: KeyObject): Buffer {
   return createPublicKey(key).export({ type: 'spki', format: 'der' });
 }
 
-/** A supplied `sectigo_private_key` must belong to the supplied `sectigo_csr`. */
-export function assertKeyMatchesCsr(keyPem: string, csrPem: string): void {
-  const key = spkiOfPrivateKey(readPrivateKey(keyPem, 'sectigo_private_key'));
-  const csr = Buffer.from(decodeCsr(csrPem, 'sectigo_csr').publicKey.rawData);
-  if (!key.equals(csr)) {
-    throw new UserError('sectigo_private_key: does not match the public key of sectigo_csr');
-  }
+/** Whether `keyPem` is the key `csrPem` was made for; an unreadable key or CSR is a PkiInputError. */
+export function keyMatchesCsr(keyPem: string, csrPem: string): boolean {
+  return spkiOfPrivateKey(readPrivateKey(keyPem)).equals(Buffer.from(decodeCsr(csrPem).publicKey.rawData));
 }
 
 /**
  * Whether `certPem` was issued for `keyPem`. Both are expected to be well
- * formed; an unreadable one is reported under the given field names.
+ * formed; an unreadable one is reported under the given names.
  */
 export function certificateMatchesKey(
   certPem: string,
   keyPem: string,
-  fields: { certificate?: string; privateKey?: string } = {},
+  names: { certificate?: string; privateKey?: string } = {},
 ): boolean {
-  const der = readCertificateDer(certPem, fields.certificate ?? 'certificate');
+  const der = readCertificateDer(certPem, names.certificate ?? 'certificate');
   let certKey: Buffer;
   try {
     certKey = new X509Certificate(der).publicKey.export({ type: 'spki', format: 'der' });
   } catch {
-    throw new UserError(`${fields.certificate ?? 'certificate'}: the PEM certificate could not be decoded`);
+    throw new UserError(`${names.certificate ?? 'certificate'}: the PEM certificate could not be decoded`);
   }
-  return certKey.equals(spkiOfPrivateKey(readPrivateKey(keyPem, fields.privateKey ?? 'sectigo_private_key')));
+  let key: KeyObject;
+  try {
+    key = readPrivateKey(keyPem);
+  } catch (error) {
+    if (error instanceof PkiInputError && names.privateKey) throw new UserError(`${names.privateKey}: ${error.problem}`);
+    throw error;
+  }
+  return certKey.equals(spkiOfPrivateKey(key));
 }

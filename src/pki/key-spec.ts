@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { PkiInputError } from './input-error.js';
 
 export type RsaBits = 2048 | 3072 | 4096;
 export type EcCurve = 'P-256' | 'P-384' | 'P-521';
@@ -18,8 +18,8 @@ const CURVE_SPELLINGS: Record<string, EcCurve> = {
 };
 
 /**
- * Reads the plugin's `sectigo_csr_key_algo` / `sectigo_csr_key_size` pair.
- * Both arrive as strings from `k=v` and JSON samples (`"2048"`) or as numbers.
+ * Reads a key algorithm and size as a caller spells them. Both arrive as
+ * strings from `k=v` and JSON samples (`"2048"`) or as numbers.
  */
 export function parseKeySpec(algo: unknown, size: unknown): KeySpec {
   const algorithm = String(algo ?? '').trim().toUpperCase();
@@ -27,22 +27,18 @@ export function parseKeySpec(algo: unknown, size: unknown): KeySpec {
   if (algorithm === 'RSA') {
     const bits = Number(sizeText);
     if (!RSA_BITS.includes(bits as RsaBits)) {
-      throw new UserError(
-        `sectigo_csr_key_size: ${JSON.stringify(size)} is not a supported RSA key size (use 2048, 3072 or 4096)`,
-      );
+      throw new PkiInputError('keySize', `${JSON.stringify(size)} is not a supported RSA key size (use 2048, 3072 or 4096)`);
     }
     return { algorithm: 'RSA', bits: bits as RsaBits };
   }
   if (algorithm === 'EC' || algorithm === 'ECDSA') {
     const curve = CURVE_SPELLINGS[sizeText];
     if (!curve) {
-      throw new UserError(
-        `sectigo_csr_key_size: ${JSON.stringify(size)} is not a supported EC curve (use P256, P384 or P521)`,
-      );
+      throw new PkiInputError('keySize', `${JSON.stringify(size)} is not a supported EC curve (use P256, P384 or P521)`);
     }
     return { algorithm: 'EC', curve };
   }
-  throw new UserError(`sectigo_csr_key_algo: ${JSON.stringify(algo)} is not supported (use RSA or EC)`);
+  throw new PkiInputError('keyAlgorithm', `${JSON.stringify(algo)} is not supported (use RSA or EC)`);
 }
 
 /** `RSA 2048` / `EC P-256`, for messages and docs. */

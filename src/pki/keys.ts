@@ -1,5 +1,5 @@
-import { createPrivateKey, generateKeyPair as generateKeyPairCallback, type KeyObject } from 'node:crypto';
-import { UserError } from '../errors.js';
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { PkiInputError, type PkiInput } from './input-error.js';
 import type { EcCurve, KeySpec, RsaBits } from './key-spec.js';
 import { normalisePemText } from './pem-text.js';
 
@@ -9,23 +9,6 @@ export interface GeneratedKey {
   privateKeyPem: string;
   /** SPKI PEM (`BEGIN PUBLIC KEY`). */
   publicKeyPem: string;
-}
-
-/**
- * Always the async form: RSA 4096 takes seconds of CPU, and the sync form
- * would stall every other request on the server while it runs.
- */
-export async function generateKeyPair(spec: KeySpec): Promise<GeneratedKey> {
-  const encoding = {
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  } as const;
-  return new Promise((resolve, reject) => {
-    const done = (error: Error | null, publicKeyPem: string, privateKeyPem: string) =>
-      error ? reject(error) : resolve({ spec, privateKeyPem, publicKeyPem });
-    if (spec.algorithm === 'RSA') generateKeyPairCallback('rsa', { modulusLength: spec.bits, ...encoding }, done);
-    else generateKeyPairCallback('ec', { namedCurve: spec.curve, ...encoding }, done);
-  });
 }
 
 /** What a public key is, in the terms SCM profiles and our docs use. */
@@ -67,24 +50,32 @@ export function keySpecOf(info: PublicKeyInfo): KeySpec | undefined {
   return undefined;
 }
 
+/** `keySpecOf`, with a key of any other kind refused as bad `input`. */
+export function supportedKeySpec(info: PublicKeyInfo, input: PkiInput): KeySpec {
+  const spec = keySpecOf(info);
+  if (!spec) {
+    const found = [info.algorithm, info.curve ?? info.bits].filter(Boolean).join(' ');
+    throw new PkiInputError(input, `${found} keys are not supported (use RSA 2048, 3072 or 4096, or EC P-256, P-384 or P-521)`);
+  }
+  return spec;
+}
+
 /**
  * Parses a caller-supplied private key (PKCS#8, PKCS#1 or SEC1 PEM).
  * Encrypted keys are refused: there is nowhere to take a passphrase from.
  */
-export function readPrivateKey(pem: string, field = 'sectigo_private_key'): KeyObject {
+export function readPrivateKey(pem: string): KeyObject {
   const text = normalisePemText(pem);
   if (!/-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(text)) {
-    throw new UserError(
-      `${field}: not a PEM private key (perhaps a file path was passed instead of its contents?)`,
-    );
+    throw new PkiInputError('privateKey', 'not a PEM private key (perhaps a file path was passed instead of its contents?)');
   }
   // PKCS#8 says so in its label, legacy PKCS#1/SEC1 in a Proc-Type header.
   if (text.includes('ENCRYPTED')) {
-    throw new UserError(`${field}: encrypted private keys are not supported; supply the key unencrypted`);
+    throw new PkiInputError('privateKey', 'encrypted private keys are not supported; supply the key unencrypted');
   }
   try {
     return createPrivateKey({ key: text, format: 'pem' });
   } catch {
-    throw new UserError(`${field}: the PEM private key could not be read (damaged or truncated?)`);
+    throw new PkiInputError('privateKey', 'the PEM private key could not be read (damaged or truncated?)');
   }
 }

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { inRequestTerms } from '../../src/lifecycle/request-field-names.js';
 import {
   buildCsr,
   certificateMatchesKey,
@@ -66,7 +67,7 @@ t.test('certificateMatchesKey compares public keys', async (t) => {
   t.equal(certificateMatchesKey(leaf.replace(/\n/g, '\r\n'), key.privateKeyPem.replace(/\n/g, '\\n')), true);
   t.equal(certificateMatchesKey(leaf, otherKey.privateKeyPem), false);
   t.throws(() => certificateMatchesKey('x', key.privateKeyPem), { message: /^certificate: not a PEM certificate/ });
-  t.throws(() => certificateMatchesKey(leaf, 'y'), { message: /^sectigo_private_key: not a PEM private key/ });
+  t.throws(() => inRequestTerms(() => certificateMatchesKey(leaf, 'y')), { message: /^sectigo_private_key: not a PEM private key/ });
 });
 
 t.test('splitPemChain keeps certificates in order and ignores junk', async (t) => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate, X509Certificates } from '@peculiar/x509';
 import t from 'tap';
+import { inRequestTerms } from '../../src/lifecycle/request-field-names.js';
 import {
   buildCsr,
   COLLECT_FORMATS,
@@ -74,11 +75,11 @@ t.test('format names are matched case-insensitively and returned in SCM spelling
   t.equal(parseCollectFormat('x509co'), 'x509CO');
   t.equal(parseCollectFormat('X509IOR'), 'x509IOR');
   t.same(decodeCollected(bodies.x509R.body, 'X509R'), { leaf, chain: [intermediate, root] });
-  t.throws(() => parseCollectFormat('pkcs12'), {
+  t.throws(() => inRequestTerms(() => parseCollectFormat('pkcs12')), {
     name: 'UserError',
     message: /^sectigo_ssl_cert_format_type: "pkcs12" is not an SCM collect format/,
   });
-  t.throws(() => decodeCollected(leaf, 'der'), { message: /^sectigo_ssl_cert_format_type:/ });
+  t.throws(() => inRequestTerms(() => decodeCollected(leaf, 'der')), { message: /^sectigo_ssl_cert_format_type:/ });
 });
 
 t.test('bodies that do not hold what the format promises', async (t) => {

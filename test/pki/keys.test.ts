@@ -1,5 +1,6 @@
 import t from 'tap';
 import { UserError } from '../../src/errors.js';
+import { inRequestTerms } from '../../src/lifecycle/request-field-names.js';
 import {
   buildCsr,
   generateKeyPair,
@@ -23,13 +24,13 @@ t.test('parseKeySpec accepts the plugin and OpenSSL spellings', async (t) => {
 });
 
 t.test('parseKeySpec names the field that is wrong', async (t) => {
-  t.throws(() => parseKeySpec('DSA', '2048'), { name: 'UserError', message: /^sectigo_csr_key_algo: "DSA"/ });
-  t.throws(() => parseKeySpec(undefined, '2048'), { message: /^sectigo_csr_key_algo:/ });
-  t.throws(() => parseKeySpec('RSA', '1024'), { message: /^sectigo_csr_key_size: "1024" is not a supported RSA/ });
-  t.throws(() => parseKeySpec('RSA', 'P256'), { message: /^sectigo_csr_key_size:/ });
-  t.throws(() => parseKeySpec('EC', '2048'), { message: /^sectigo_csr_key_size: "2048" is not a supported EC curve/ });
-  t.throws(() => parseKeySpec('EC', 'P224'), { message: /^sectigo_csr_key_size:/ });
-  t.throws(() => parseKeySpec('EC', undefined), UserError);
+  t.throws(() => inRequestTerms(() => parseKeySpec('DSA', '2048')), { name: 'UserError', message: /^sectigo_csr_key_algo: "DSA"/ });
+  t.throws(() => inRequestTerms(() => parseKeySpec(undefined, '2048')), { message: /^sectigo_csr_key_algo:/ });
+  t.throws(() => inRequestTerms(() => parseKeySpec('RSA', '1024')), { message: /^sectigo_csr_key_size: "1024" is not a supported RSA/ });
+  t.throws(() => inRequestTerms(() => parseKeySpec('RSA', 'P256')), { message: /^sectigo_csr_key_size:/ });
+  t.throws(() => inRequestTerms(() => parseKeySpec('EC', '2048')), { message: /^sectigo_csr_key_size: "2048" is not a supported EC curve/ });
+  t.throws(() => inRequestTerms(() => parseKeySpec('EC', 'P224')), { message: /^sectigo_csr_key_size:/ });
+  t.throws(() => inRequestTerms(() => parseKeySpec('EC', undefined)), UserError);
 });
 
 const SPECS: KeySpec[] = [

@@ -4,6 +4,7 @@
  * call) → lifecycle services → background workers. The HTTP app is built
  * after this, from a finished object: nothing is filled in later.
  */
+import { closeKeyPool } from '../pki/index.js';
 import { classifyCollectError, createScmLimiter, type ScmLimiter } from '../scm/index.js';
 import type { Storage } from '../storage/storage.js';
 import { createLifecycleServices, DEFAULT_ORDER_GRACE_MS, type LifecycleLimits, type LifecycleLogger, type LifecycleServices } from '../lifecycle/services.js';
@@ -69,6 +70,7 @@ export function createLifecycle(options: LifecycleOptions): RunningLifecycle {
     async close() {
       await Promise.all([collector.stop(), renewer.stop()]);
       scmClients.close();
+      await closeKeyPool();
     },
   };
 }

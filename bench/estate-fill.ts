@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { TokenStore } from '../src/auth/token-store.js';
+import { prepareConfig } from '../src/engine/path-configs.js';
 import { enrollCertificate } from '../src/lifecycle/enroll.js';
 import { createScmLimiter } from '../src/scm/index.js';
 import { createLifecycle } from '../src/server/services.js';
@@ -14,7 +15,7 @@ import { startSimulator } from '../src/simulator/index.js';
 import { openStorage } from '../src/storage/level-storage.js';
 import { loadOrCreateSealKeyFile } from '../src/storage/seal-key.js';
 import { writeSyntheticRecords } from '../test/helpers/synthetic-records.js';
-import { writeServerConfig, type PreparedDataDir } from './fixtures.js';
+import { demoConfigFields, writeServerConfig, type PreparedDataDir } from './fixtures.js';
 
 const ROOT_TOKEN = 'hvs.bench-estate-root';
 const quiet = { info() {}, warn() {}, error() {} };
@@ -30,18 +31,7 @@ export async function fillDataDir(dir: string, count: number): Promise<PreparedD
     const { lifecycle } = running;
     // A new store's index version, as a server's first start writes it.
     await lifecycle.records.ensureIndexed();
-    await lifecycle.configs.put({
-      name: 'demo',
-      sectigo_cm_base_url: simulator.url,
-      sectigo_cm_user: 'demo',
-      sectigo_cm_password: 'demo',
-      sectigo_cm_uri: 'demo',
-      sectigo_cm_org_id: simulator.orgId,
-      sectigo_config_type: 'ssl_cert',
-      sectigo_cm_auth_type: 'password',
-      sectigo_verify_tls: true,
-      enroll_defaults: { sectigo_ssl_cert_type: 2001, sectigo_ssl_cert_validity: 365, sectigo_loop_period: 0.1 },
-    });
+    await lifecycle.configs.put(prepareConfig(undefined, 'demo', { ...demoConfigFields(simulator), sectigo_loop_period: 0.1 }).entry);
     const { record } = await enrollCertificate(lifecycle, 'demo', { sectigo_csr_domain: 'estate.example.com', sectigo_csr_key_algo: 'EC', sectigo_csr_key_size: 'P-256' });
     if (count > 1) {
       await writeSyntheticRecords(lifecycle.records, record, count - 1, { status: 'Issued', daysLeft: (i) => 45 + (i % 700) }, 1_000);

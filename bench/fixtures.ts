@@ -218,8 +218,8 @@ export async function startScmpki(prepared?: PreparedDataDir): Promise<ScmpkiPro
 }
 
 /** `configs/demo` as `server -dev` writes it: SSL profile 2001 (every key type), 365 days, the simulator's demo login. */
-async function createDemoConfig(server: ScmpkiProcess, simulator: SimulatorProcess): Promise<void> {
-  await server.call('PUT', 'configs/demo', {
+export function demoConfigFields(simulator: { url: string; orgId: number }): Record<string, unknown> {
+  return {
     sectigo_cm_base_url: simulator.url,
     sectigo_cm_user: 'demo',
     sectigo_cm_password: 'demo',
@@ -228,7 +228,11 @@ async function createDemoConfig(server: ScmpkiProcess, simulator: SimulatorProce
     sectigo_config_type: 'ssl_cert',
     sectigo_ssl_cert_type: 2001,
     sectigo_ssl_cert_validity: 365,
-  });
+  };
+}
+
+async function createDemoConfig(server: ScmpkiProcess, simulator: SimulatorProcess): Promise<void> {
+  await server.call('PUT', 'configs/demo', demoConfigFields(simulator));
 }
 
 export interface DemoSetup {

@@ -5,6 +5,7 @@ import type { CertificateRecord } from '../../src/lifecycle/record.js';
 import { layout } from '../../src/storage/layout.js';
 import type { BatchOp } from '../../src/storage/storage.js';
 import { startHarness } from '../helpers/lifecycle-harness.js';
+import { watchStorage } from '../helpers/storage-spy.js';
 
 const h = await startHarness({ issueDelayMs: 0 });
 t.teardown(() => h.close());
@@ -13,16 +14,7 @@ const lc = () => h.running.lifecycle;
 /** Every batch the storage writes while `work` runs. */
 async function batchesDuring(work: () => Promise<unknown>): Promise<BatchOp[][]> {
   const batches: BatchOp[][] = [];
-  const original = h.storage.batch.bind(h.storage);
-  h.storage.batch = async (ops) => {
-    batches.push(ops);
-    return original(ops);
-  };
-  try {
-    await work();
-  } finally {
-    h.storage.batch = original;
-  }
+  await watchStorage(h.storage, 'batch', (ops) => batches.push(ops), work);
   return batches;
 }
 

@@ -2,6 +2,7 @@ import t from 'tap';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { layout } from '../../src/storage/layout.js';
 import { startHarness } from '../helpers/lifecycle-harness.js';
+import { watchStorage } from '../helpers/storage-spy.js';
 import { writeSyntheticRecords } from '../helpers/synthetic-records.js';
 
 const h = await startHarness({ issueDelayMs: 0 });
@@ -12,16 +13,7 @@ const { record: template } = await enrollCertificate(lc(), 'web', { sectigo_csr_
 /** The certificate records (not index entries) the storage reads while `work` runs. */
 async function recordReadsDuring(work: () => Promise<unknown>): Promise<string[]> {
   const reads: string[] = [];
-  const original = h.storage.get.bind(h.storage);
-  h.storage.get = async <T>(key: string) => {
-    if (key.startsWith(layout.recordConfigs)) reads.push(key);
-    return original<T>(key);
-  };
-  try {
-    await work();
-  } finally {
-    h.storage.get = original;
-  }
+  await watchStorage(h.storage, 'get', (key) => key.startsWith(layout.recordConfigs) && reads.push(key), work);
   return reads;
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { buildCsr, generateKeyPair, parseCsr, type CsrSubject, type KeySpec } from '../../src/pki/index.js';
-import { openssl } from './openssl.js';
+import { openssl } from '../helpers/openssl.js';
 
 const workDir = await mkdtemp(join(tmpdir(), 'scmpki-csr-encoding-'));
 t.teardown(() => rm(workDir, { recursive: true, force: true }));

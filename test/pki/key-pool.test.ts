@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { closeKeyPool, generateKeyPair, keyMatchesCsr, keyPoolQueueSize, parseCsr } from '../../src/pki/index.js';
-import { openssl } from './openssl.js';
+import { openssl } from '../helpers/openssl.js';
 
 const workDir = await mkdtemp(join(tmpdir(), 'scmpki-key-pool-'));
 t.teardown(() => rm(workDir, { recursive: true, force: true }));

@@ -1,7 +1,8 @@
+import { JsonText } from '../framework/envelope.js';
 import { definePath } from '../framework/path.js';
 import { collectFields, renewPolicyFields } from '../lifecycle/enroll-request.js';
 import { readWithAutoRenew } from '../lifecycle/read-with-auto-renew.js';
-import { daysUntil } from '../lifecycle/record.js';
+import { listingEntry } from '../lifecycle/record-index.js';
 import type { EngineContext } from './context.js';
 import { recordOperation } from './record-response.js';
 
@@ -42,15 +43,18 @@ starting after the id \`after\`. Pass the last id of a page as \`after\` to get 
   },
   operations: {
     list: async (req, ctx) => {
+      // Written as JSON text as it is read: a 100,000-id answer builds no object per id.
       const keys: string[] = [];
-      const key_info: Record<string, unknown> = {};
+      const info: string[] = [];
       const now = new Date();
       const page = { after: req.data.after as string | undefined, limit: req.data.limit as number | undefined };
-      for await (const [id, summary] of ctx.lifecycle.records.summaries(req.params.config, page)) {
-        keys.push(id);
-        key_info[id] = { domain: summary.domain, status: summary.status, not_after: summary.not_after, days_left: daysUntil(summary.not_after, now) ?? null };
+      for await (const [id, summaryJson] of ctx.lifecycle.records.summaries(req.params.config, page)) {
+        const quoted = JSON.stringify(id);
+        keys.push(quoted);
+        info.push(`${quoted}:${listingEntry(summaryJson, now)}`);
       }
-      return { data: { keys, key_info } };
+      if (keys.length === 0) return undefined;
+      return { data: new JsonText(`{"keys":[${keys.join(',')}],"key_info":{${info.join(',')}}}`) };
     },
   },
 });

@@ -5,8 +5,17 @@
  */
 import type { ParameterizedContext } from 'koa';
 
+/**
+ * A response's `data` already serialised: a handler that builds a large
+ * answer (a 100,000-id listing) writes the JSON text once instead of building
+ * objects for JSON.stringify to walk again.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 export interface EnvelopeParts {
-  data?: Record<string, unknown> | null;
+  data?: Record<string, unknown> | JsonText | null;
   warnings?: string[];
   auth?: Record<string, unknown> | null;
   mountType?: string;
@@ -19,17 +28,20 @@ export function writeJson(ctx: ParameterizedContext, status: number, body: unkno
 }
 
 export function writeEnvelope(ctx: ParameterizedContext, requestId: string, parts: EnvelopeParts): void {
-  writeJson(ctx, 200, {
-    request_id: requestId,
-    lease_id: '',
-    renewable: false,
-    lease_duration: 0,
-    data: parts.data ?? null,
+  const head = { request_id: requestId, lease_id: '', renewable: false, lease_duration: 0 };
+  const tail = {
     wrap_info: null,
     warnings: parts.warnings && parts.warnings.length > 0 ? parts.warnings : null,
     auth: parts.auth ?? null,
     ...(parts.mountType ? { mount_type: parts.mountType } : {}),
-  });
+  };
+  if (!(parts.data instanceof JsonText)) {
+    writeJson(ctx, 200, { ...head, data: parts.data ?? null, ...tail });
+    return;
+  }
+  ctx.status = 200;
+  ctx.body = `${JSON.stringify(head).slice(0, -1)},"data":${parts.data.text},${JSON.stringify(tail).slice(1)}`;
+  ctx.set('Content-Type', 'application/json');
 }
 
 export function writeErrors(ctx: ParameterizedContext, status: number, errors: string[]): void {

@@ -8,6 +8,7 @@
 import type { JSONSchemaType } from 'ajv';
 import type { TokenEntry } from '../auth/token-store.js';
 import type { FieldSchema } from '../field-schema.js';
+import type { JsonText } from './envelope.js';
 
 export type Operation = 'read' | 'update' | 'list' | 'delete';
 
@@ -26,8 +27,8 @@ export interface PathRequest<P extends string = string> {
 }
 
 export interface PathResponse {
-  /** Becomes the envelope's `data`; absent on update → 204. */
-  data?: Record<string, unknown>;
+  /** Becomes the envelope's `data`; absent on update → 204. A list's JsonText must hold a non-empty `keys`. */
+  data?: Record<string, unknown> | JsonText;
   warnings?: string[];
   /** The envelope's `auth` block (token creation). */
   auth?: Record<string, unknown>;

@@ -5,7 +5,7 @@
  * read with nothing or an empty list, as Vault does).
  */
 import type { Middleware } from 'koa';
-import { writeEnvelope, writeErrors, writeJson, writeNoContent } from './envelope.js';
+import { JsonText, writeEnvelope, writeErrors, writeJson, writeNoContent } from './envelope.js';
 import type { RequestState } from './request-state.js';
 import { UserError } from '../errors.js';
 import { HttpError } from './errors.js';
@@ -77,7 +77,8 @@ export function mountPaths<C>(options: MountOptions<C>): Middleware<RequestState
       writeJson(ctx, result.raw.status, result.raw.body);
       return;
     }
-    const isEmptyList = operation === 'list' && !(Array.isArray(result?.data?.keys) && result.data.keys.length > 0);
+    const answered = result?.data;
+    const isEmptyList = operation === 'list' && !(answered instanceof JsonText) && !(Array.isArray(answered?.keys) && answered.keys.length > 0);
     if ((operation === 'read' && !result?.data) || isEmptyList) {
       writeErrors(ctx, 404, []);
       return;

@@ -114,11 +114,12 @@ export class RecordStore {
   }
 
   async delete(config: string, id: string): Promise<void> {
-    const summary = await this.summary(config, id);
+    const due = await this.dueKeys(config, id);
     await this.storage.batch([
       { type: 'del', key: layout.record(config, id) },
       { type: 'del', key: layout.recordSummary(config, id) },
-      ...(summary?.due ?? []).map((key) => ({ type: 'del' as const, key })),
+      { type: 'del', key: layout.recordDue(config, id) },
+      ...due.map((key) => ({ type: 'del' as const, key })),
     ]);
   }
 
@@ -130,12 +131,17 @@ export class RecordStore {
     return this.storage.getClear<RecordSummary>(layout.recordSummary(config, id));
   }
 
-  /** Summaries of a config's records in id order, from the index: no record is read. */
-  async *summaries(config: string, page: { after?: string; limit?: number } = {}): AsyncGenerator<[string, RecordSummary]> {
+  /** The due index keys the record has now. */
+  async dueKeys(config: string, id: string): Promise<string[]> {
+    return (await this.storage.getClear<string[]>(layout.recordDue(config, id))) ?? [];
+  }
+
+  /** Summaries of a config's records in id order, as stored JSON text, from the index: no record is read. */
+  async *summaries(config: string, page: { after?: string; limit?: number } = {}): AsyncGenerator<[id: string, summaryJson: string]> {
     const prefix = layout.recordSummaries(config);
     const after = page.after === undefined ? undefined : prefix + page.after;
-    for await (const [key, summary] of this.storage.range<RecordSummary>(prefixRange(prefix, { after, limit: page.limit }))) {
-      yield [key.slice(prefix.length), summary];
+    for await (const [key, json] of this.storage.rangeJson(prefixRange(prefix, { after, limit: page.limit }))) {
+      yield [key.slice(prefix.length), json];
     }
   }
 
@@ -154,15 +160,15 @@ export class RecordStore {
    */
   reschedule(config: string, id: string, kind: DueKind, atMs: number, value: DueValue = {}): Promise<void> {
     return this.locks.exclusive(`record:${config}/${id}`, async () => {
-      const summary = await this.summary(config, id);
+      const due = await this.dueKeys(config, id);
       const kindPrefix = layout.dueKind(kind);
-      const old = summary?.due.find((key) => key.startsWith(kindPrefix));
-      if (!summary || !old) return;
+      const old = due.find((key) => key.startsWith(kindPrefix));
+      if (!old) return;
       const key = layout.due(kind, atMs, config, id);
       await this.storage.batch([
         { type: 'del', key: old },
         { type: 'putClear', key, value },
-        { type: 'putClear', key: layout.recordSummary(config, id), value: { ...summary, due: summary.due.map((k) => (k === old ? key : k)) } },
+        { type: 'putClear', key: layout.recordDue(config, id), value: due.map((k) => (k === old ? key : k)) },
       ]);
     });
   }
@@ -194,16 +200,17 @@ export class RecordStore {
     return indexed;
   }
 
-  /** The record's summary and due entries, replacing those of the version stored before. */
+  /** The record's summary and due entries, replacing the due entries of the version stored before. */
   private async indexOps(record: CertificateRecord, now: number): Promise<BatchOp[]> {
     const { config_name: config, cert_unique_id: id } = record;
-    const previous = await this.summary(config, id);
+    const previous = await this.dueKeys(config, id);
     const due = dueEntriesOf(record, now).map((entry) => layout.due(entry.kind, entry.atMs, config, id));
-    const stale = (previous?.due ?? []).filter((key) => !due.includes(key));
+    const stale = previous.filter((key) => !due.includes(key));
     return [
       ...stale.map((key) => ({ type: 'del' as const, key })),
       ...due.map((key) => ({ type: 'putClear' as const, key, value: {} })),
-      { type: 'putClear', key: layout.recordSummary(config, id), value: summaryOf(record, due) },
+      { type: 'putClear', key: layout.recordSummary(config, id), value: summaryOf(record) },
+      { type: 'putClear', key: layout.recordDue(config, id), value: due },
     ];
   }
 

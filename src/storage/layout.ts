@@ -21,7 +21,8 @@
  * Index entries, stored clear (storage.ts) and written in the same batch as
  * what they index:
  *   core/index-version                 which index layout the records have
- *   index/records/<config>/<id>        a record's summary: domain, status, not_after, its due keys
+ *   index/records/<config>/<id>        a record's summary: domain, status, not_after
+ *   index/record-due/<config>/<id>     the due keys the record has now, so its next write can remove them
  *   index/due/<kind>/<ms>/<config>/<id>  when background work on a record is due (kind: collect,
  *                                      renew, sync); <ms> is epoch ms, zero-padded so keys sort by time
  *   index/expires/idempotency/<ms>/<config>/<sha256(key)>  when an idempotency entry may be swept
@@ -60,6 +61,7 @@ export const layout = {
   indexVersion: 'core/index-version',
   recordSummaries: (config: string) => `index/records/${config}/`,
   recordSummary: (config: string, id: string) => `index/records/${config}/${id}`,
+  recordDue: (config: string, id: string) => `index/record-due/${config}/${id}`,
   dueKind: (kind: DueKind) => `index/due/${kind}/`,
   due: (kind: DueKind, atMs: number, config: string, id: string) => `index/due/${kind}/${sortableTime(atMs)}/${config}/${id}`,
   /** Due keys of a kind up to and including `untilMs`: `[dueKind(kind), dueUntil(kind, untilMs))`. */

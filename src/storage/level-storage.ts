@@ -8,6 +8,8 @@ import { Barrier, BarrierOpenError } from './barrier.js';
 import { layout } from './layout.js';
 import { prefixRange, type BatchOp, type KeyRange, type Storage } from './storage.js';
 
+const RANGE_BATCH = 1_000;
+
 /** Written at first start; if it will not open, the seal key is wrong. */
 const SEAL_CHECK_VALUE = 'scmpki seal check v1';
 
@@ -85,9 +87,19 @@ class LevelStorage implements Storage {
   }
 
   async *range<T>(range: KeyRange): AsyncIterable<[string, T]> {
+    for await (const [key, json] of this.rangeJson(range)) yield [key, JSON.parse(json) as T];
+  }
+
+  async *rangeJson(range: KeyRange): AsyncIterable<[string, string]> {
     const lower = range.after !== undefined && range.after >= range.gte ? { gt: range.after } : { gte: range.gte };
-    for await (const [key, value] of this.db.iterator({ ...lower, lt: range.lt, limit: range.limit ?? -1 })) {
-      yield [key, clearValue<T>(value)];
+    // Entries in batches: one await per thousand, not per entry (a 100,000-entry listing).
+    const iterator = this.db.iterator({ ...lower, lt: range.lt, limit: range.limit ?? -1 });
+    try {
+      for (let batch = await iterator.nextv(RANGE_BATCH); batch.length > 0; batch = await iterator.nextv(RANGE_BATCH)) {
+        for (const [key, value] of batch) yield [key, utf8(value)];
+      }
+    } finally {
+      await iterator.close();
     }
   }
 
@@ -106,6 +118,10 @@ function jsonBytes(key: string, value: unknown): Buffer {
   return Buffer.from(json, 'utf8');
 }
 
+function utf8(stored: Uint8Array): string {
+  return Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString('utf8');
+}
+
 function clearValue<T>(stored: Uint8Array): T {
-  return JSON.parse(Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString('utf8')) as T;
+  return JSON.parse(utf8(stored)) as T;
 }

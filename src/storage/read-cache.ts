@@ -67,6 +67,10 @@ export class ReadCachedStorage implements Storage {
     return this.inner.range<T>(range);
   }
 
+  rangeJson(range: KeyRange): AsyncIterable<[string, string]> {
+    return this.inner.rangeJson(range);
+  }
+
   close(): Promise<void> {
     this.cache.clear();
     return this.inner.close();

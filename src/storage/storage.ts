@@ -41,6 +41,8 @@ export interface Storage {
   list(prefix: string): Promise<string[]>;
   /** Clear entries in a key range, in key order. */
   range<T>(range: KeyRange): AsyncIterable<[key: string, value: T]>;
+  /** The same, each value as its stored JSON text (for a caller that copies it into an answer unparsed). */
+  rangeJson(range: KeyRange): AsyncIterable<[key: string, json: string]>;
   close(): Promise<void>;
 }
 

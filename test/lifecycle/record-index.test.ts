@@ -28,19 +28,21 @@ t.test('every batch that writes a record writes its summary and due entries with
   t.ok(recordBatches.length >= 2, 'the Applied record and the Issued one were written');
   for (const ops of recordBatches) {
     const record = ops.find((op) => op.key === layout.record('web', id)) as { value: CertificateRecord };
-    const summary = ops.find((op) => op.type === 'putClear' && op.key === layout.recordSummary('web', id)) as { value: { status: string; due: string[] } } | undefined;
+    const summary = ops.find((op) => op.type === 'putClear' && op.key === layout.recordSummary('web', id)) as { value: { status: string } } | undefined;
+    const due = ops.find((op) => op.type === 'putClear' && op.key === layout.recordDue('web', id)) as { value: string[] } | undefined;
     t.ok(summary, 'the summary is in the record\'s batch');
+    t.ok(due, 'so is the list of its due keys');
     t.equal(summary?.value.status, record.value.state.at(-1)?.status, 'the summary says the state written');
-    for (const key of summary?.value.due ?? []) t.ok(ops.some((op) => op.type === 'putClear' && op.key === key), `${key} is in the same batch`);
+    for (const key of due?.value ?? []) t.ok(ops.some((op) => op.type === 'putClear' && op.key === key), `${key} is in the same batch`);
   }
-  const summary = await lc().records.summary('web', id);
-  t.match(summary, { domain: 'indexed.example.com', status: 'Issued', not_after: enrolled!.not_after });
+  t.match(await lc().records.summary('web', id), { domain: 'indexed.example.com', status: 'Issued', not_after: enrolled!.not_after });
+  const due = await lc().records.dueKeys('web', id);
   t.same(
-    summary?.due.map((key) => key.split('/')[2]),
+    due.map((key) => key.split('/')[2]),
     ['renew', 'sync'],
     'an issued auto-renew record is due for renewal and sync, no longer for collect',
   );
-  t.ok(summary?.due[0]?.includes(String(renewalDueAt(enrolled!)).padStart(15, '0')), 'renewal is due when its window opens');
+  t.ok(due[0]?.includes(String(renewalDueAt(enrolled!)).padStart(15, '0')), 'renewal is due when its window opens');
 });
 
 t.test('a pending record is due for collect at once; deleting a record removes its index entries', async (t) => {
@@ -51,20 +53,22 @@ t.test('a pending record is due for collect at once; deleting a record removes i
   const due = [];
   for await (const entry of lc().records.due('collect', Date.now())) due.push(entry.id);
   t.ok(due.includes(id), 'the collector will find it');
-  const summary = await lc().records.summary('web', id);
+  const dueKeys = await lc().records.dueKeys('web', id);
   await lc().records.delete('web', id);
   t.equal(await lc().records.summary('web', id), undefined);
-  for (const key of summary?.due ?? []) t.equal(await h.storage.getClear(key), undefined, `${key} is gone`);
+  t.same(await lc().records.dueKeys('web', id), []);
+  for (const key of dueKeys) t.equal(await h.storage.getClear(key), undefined, `${key} is gone`);
 });
 
 t.test('a store written before the index existed is indexed once at start', async (t) => {
   const { record } = await enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'legacy.example.com' });
   const id = record.cert_unique_id;
-  const summary = await lc().records.summary('web', id);
+  const dueKeys = await lc().records.dueKeys('web', id);
   // What an older version left behind: the record, no index entries, no index version.
   await h.storage.batch([
     { type: 'del', key: layout.recordSummary('web', id) },
-    ...(summary?.due ?? []).map((key) => ({ type: 'del' as const, key })),
+    { type: 'del', key: layout.recordDue('web', id) },
+    ...dueKeys.map((key) => ({ type: 'del' as const, key })),
     { type: 'del', key: layout.indexVersion },
   ]);
   await h.restart();

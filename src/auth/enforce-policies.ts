@@ -55,11 +55,16 @@ export function enforcePolicies(policies: PolicyStore): Middleware<RequestState>
   return async (ctx, next) => {
     const { token, vaultPath, operation } = ctx.state;
     // No token means an unauthenticated path (require-token.ts lets only those through).
-    if (!token || isRoot(token) || NO_POLICY_NEEDED.has(vaultPath)) return next();
+    if (!token || NO_POLICY_NEEDED.has(vaultPath)) return next();
+    if (isRoot(token)) {
+      ctx.state.granted = 'all';
+      return next();
+    }
     const path = decodedPath(vaultPath);
     const acl = await policies.aclFor(token.policies);
     const granted = acl.capabilitiesOn(operation === 'list' ? `${path}/` : path);
     if (!isGranted(granted, ctx.state, path)) throw new HttpError(403, 'permission denied');
+    ctx.state.granted = granted;
     await next();
   };
 }

@@ -14,12 +14,16 @@ export const certPath = definePath<EngineContext>({
 If the record is \`Issued\`, auto-renew is on and the certificate is within \`sectigo_expiry_window\` days of
 expiry (or expired), it is renewed at SCM and the **new** record is returned with a warning; concurrent reads
 share one renewal. Reading a renewed id returns the newest certificate of its chain.
-\`sectigo_auto_renew\` and \`sectigo_expiry_window\` in the query override the record's own settings.
+\`sectigo_auto_renew\` and \`sectigo_expiry_window\` in the query override the record's own settings, but only a
+caller with \`update\` on the path may widen them (switch auto-renew on, or lengthen the window): for a reader
+the record's settings apply and a warning says so. A window at or beyond the certificate's life is cut to a
+third of it (renewal at two thirds of the life, as cert-manager does), with a warning.
 
 **delete** removes the local record only; SCM is not called and the certificate stays valid.`,
   fields: { ...collectFields, ...renewPolicyFields },
   operations: {
-    read: recordOperation(readWithAutoRenew),
+    // A reader without update on the path may narrow the record's auto-renew settings, never widen them.
+    read: recordOperation(readWithAutoRenew, (data, req) => ({ ...data, mayWiden: req.may('update') })),
     delete: async (req, ctx) => {
       const { records } = ctx.lifecycle;
       await records.require(req.params.config, req.params.id);

@@ -1,4 +1,5 @@
-import type { OperationHandler, PathResponse } from '../framework/path.js';
+import { JsonText } from '../framework/envelope.js';
+import type { OperationHandler, PathRequest, PathResponse } from '../framework/path.js';
 import type { LifecycleResult, LifecycleServices } from '../lifecycle/services.js';
 import type { EngineContext } from './context.js';
 
@@ -7,7 +8,7 @@ import type { EngineContext } from './context.js';
  * (the plugin returns the private key too) and the operation's warnings.
  */
 export function recordResponse(result: Pick<LifecycleResult, 'record'> & { warnings?: string[] }): PathResponse {
-  return { data: { ...result.record }, warnings: result.warnings };
+  return { data: JsonText.of(result.record), warnings: result.warnings };
 }
 
 /**
@@ -17,8 +18,8 @@ export function recordResponse(result: Pick<LifecycleResult, 'record'> & { warni
  */
 export function recordOperation<O>(
   operation: (lifecycle: LifecycleServices, config: string, id: string, options: O & { signal: AbortSignal }) => Promise<LifecycleResult>,
-  options: (data: Record<string, unknown>) => O = (data) => data as O,
+  options: (data: Record<string, unknown>, req: PathRequest) => O = (data) => data as O,
 ): OperationHandler<EngineContext> {
   return async (req, ctx) =>
-    recordResponse(await operation(ctx.lifecycle, req.params.config, req.params.id, { ...options(req.data), signal: req.signal }));
+    recordResponse(await operation(ctx.lifecycle, req.params.config, req.params.id, { ...options(req.data, req), signal: req.signal }));
 }

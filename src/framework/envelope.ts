@@ -12,7 +12,24 @@ import type { ParameterizedContext } from 'koa';
  */
 export class JsonText {
   constructor(readonly text: string) {}
+
+  /**
+   * A value's JSON, worked out once per frozen value: values from the storage
+   * read cache are frozen, so a certificate read on every application start is
+   * serialised once per stored version, not once per read.
+   */
+  static of(value: object): JsonText {
+    if (!Object.isFrozen(value)) return new JsonText(JSON.stringify(value));
+    let text = serialised.get(value);
+    if (text === undefined) {
+      text = new JsonText(JSON.stringify(value));
+      serialised.set(value, text);
+    }
+    return text;
+  }
 }
+
+const serialised = new WeakMap<object, JsonText>();
 
 export interface EnvelopeParts {
   data?: Record<string, unknown> | JsonText | null;

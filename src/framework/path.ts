@@ -6,6 +6,7 @@
  * src/engine/ and listing it in the engine's path table.
  */
 import type { JSONSchemaType } from 'ajv';
+import type { Capability } from '../auth/policy-language.js';
 import type { TokenEntry } from '../auth/token-store.js';
 import type { FieldSchema } from '../field-schema.js';
 import type { JsonText } from './envelope.js';
@@ -24,6 +25,12 @@ export interface PathRequest<P extends string = string> {
   signal: AbortSignal;
   /** The caller's token (absent on unauthenticated paths such as sys/health). */
   token?: { id: string; entry: TokenEntry };
+  /**
+   * Whether the caller's policies grant `capability` on this path as well as
+   * the operation it is doing: a read that would do what only a writer may
+   * (auto-renew widened by a query) asks before doing it.
+   */
+  may(capability: Capability): boolean;
 }
 
 export interface PathResponse {

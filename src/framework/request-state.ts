@@ -1,4 +1,5 @@
 import type { Operation } from './path.js';
+import type { Capability } from '../auth/policy-language.js';
 import type { TokenEntry } from '../auth/token-store.js';
 
 export interface RequestLogger {
@@ -25,4 +26,6 @@ export interface RequestState {
   token?: TokenEntry;
   /** The token as the client sent it (lookup-self echoes it). */
   clientToken?: string;
+  /** Set by the policy middleware: what the token's policies grant on this path ('all' for root). */
+  granted?: ReadonlySet<Capability> | 'all';
 }

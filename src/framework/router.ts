@@ -70,6 +70,7 @@ export function mountPaths<C>(options: MountOptions<C>): Middleware<RequestState
         requestId: ctx.state.requestId,
         signal: ctx.state.signal,
         token: ctx.state.token && { id: ctx.state.clientToken!, entry: ctx.state.token },
+        may: (capability) => ctx.state.granted === 'all' || (ctx.state.granted?.has(capability) ?? false),
       },
       options.context,
     );

@@ -36,7 +36,7 @@ export async function enrollCertificate(
   const config = await deps.configs.require(configName);
   const req = parseEnrollRequest(data, config.enroll_defaults);
   requireFor(config.sectigo_config_type, req);
-  const warnings = ignoredCredentialWarnings(data);
+  const warnings = [...ignoredCredentialWarnings(data), ...windowWarnings(config.sectigo_config_type, req)];
   const key = options.idempotencyKey ?? req.idempotency_key;
   if (!key) return withWarnings(await orderAndCollect(deps, config, req, options.signal), warnings);
 
@@ -78,6 +78,16 @@ function ignoredCredentialWarnings(data: Record<string, unknown>): string[] {
   return data.sectigo_cm_user !== undefined || data.sectigo_cm_password !== undefined
     ? ['sectigo_cm_user/sectigo_cm_password in an enroll request are ignored; the config entry\'s credentials are used']
     : [];
+}
+
+/** An auto-renew window as long as the term would renew a fresh certificate at once; say how it is applied. */
+function windowWarnings(type: ConfigEntry['sectigo_config_type'], req: EnrollRequest): string[] {
+  const term = type === 'ssl_cert' ? req.sectigo_ssl_cert_validity : req.sectigo_client_cert_validity;
+  if (!req.sectigo_auto_renew || term === undefined || req.sectigo_expiry_window < term) return [];
+  return [
+    `sectigo_expiry_window (${req.sectigo_expiry_window} days) is not shorter than the term (${term} days): ` +
+      `the certificate will be renewed at two thirds of its life, ${Math.round(term / 3)} days before expiry`,
+  ];
 }
 
 /** A retried request: the first request's record, collected if it is still pending. */

@@ -2,9 +2,13 @@
  * Reading a certificate (SPEC §4.5): follow renewals to the newest record,
  * collect it if SCM still owes it, and renew it when auto-renew is on and it
  * is inside its expiry window. The read's own parameters may switch
- * auto-renew on or off and change the window, as the plugin's reads do.
+ * auto-renew on or off and change the window, as the plugin's reads do —
+ * but a reader may only narrow what the record allows: switching auto-renew
+ * on, or widening the window, buys certificates, and needs the right to
+ * write (`mayWiden`). A window at or beyond the certificate's life is cut to
+ * a third of it (record.ts effectiveWindowDays), with a warning.
  */
-import { daysLeft, isDueForRenewal, shouldCollectOnRead } from './record.js';
+import { daysLeft, effectiveWindowDays, isDueForRenewal, lifetimeDays, shouldCollectOnRead, type CertificateRecord, type RenewPolicy } from './record.js';
 import { renewCertificate, type RenewDeps } from './renew.js';
 import { collectForRequest, type CollectRequest } from './collect-record.js';
 import type { LifecycleResult } from './services.js';
@@ -12,6 +16,34 @@ import type { LifecycleResult } from './services.js';
 export interface ReadOptions extends CollectRequest {
   sectigo_auto_renew?: boolean;
   sectigo_expiry_window?: number;
+  /** May the query widen the record's auto-renew settings? Only for callers allowed to write (default true). */
+  mayWiden?: boolean;
+}
+
+/** The renewal policy a read applies, and what it says about the query's part in it. */
+function readPolicy(record: CertificateRecord, options: ReadOptions): { policy: RenewPolicy; warnings: string[] } {
+  const asked = {
+    autoRenew: options.sectigo_auto_renew ?? record.auto_renew,
+    expiryWindowDays: options.sectigo_expiry_window ?? record.expiry_window,
+  };
+  const warnings: string[] = [];
+  let policy = asked;
+  const widens = (asked.autoRenew && !record.auto_renew) || asked.expiryWindowDays > record.expiry_window;
+  if (widens && options.mayWiden === false) {
+    policy = { autoRenew: asked.autoRenew && record.auto_renew, expiryWindowDays: Math.min(asked.expiryWindowDays, record.expiry_window) };
+    warnings.push(
+      `sectigo_auto_renew/sectigo_expiry_window in the query would renew more than the record allows ` +
+        `(auto-renew ${record.auto_renew}, window ${record.expiry_window} days); that needs update on this path, so the record's settings apply`,
+    );
+  }
+  const life = lifetimeDays(record);
+  if (policy.autoRenew && life !== undefined && effectiveWindowDays(record, policy.expiryWindowDays) !== policy.expiryWindowDays) {
+    warnings.push(
+      `sectigo_expiry_window (${policy.expiryWindowDays} days) is not shorter than the certificate's life (${Math.round(life)} days): ` +
+        `it is renewed at two thirds of its life instead, ${Math.round(life / 3)} days before expiry`,
+    );
+  }
+  return { policy, warnings };
 }
 
 /**
@@ -35,10 +67,8 @@ export async function readWithAutoRenew(
     warnings.push(...collected.warnings);
   }
 
-  const policy = {
-    autoRenew: options.sectigo_auto_renew ?? record.auto_renew,
-    expiryWindowDays: options.sectigo_expiry_window ?? record.expiry_window,
-  };
+  const { policy, warnings: policyWarnings } = readPolicy(record, options);
+  warnings.push(...policyWarnings);
   if (isDueForRenewal(record, policy)) {
     const renewed = await renewCertificate(deps, config, record.cert_unique_id, options);
     return { record: renewed.record, warnings: [...warnings, ...renewed.warnings] };

@@ -13,7 +13,7 @@
  * idle server with a large estate does nothing between due times.
  */
 import type { DueKind } from '../storage/layout.js';
-import { currentStatus, daysUntil, isAwaitingIssue, type CertificateRecord } from './record.js';
+import { currentStatus, daysUntil, effectiveWindowDays, isAwaitingIssue, type CertificateRecord } from './record.js';
 
 /** Stored with these three keys in this order: LIST copies the stored text into its answer (listingEntry). */
 export interface RecordSummary {
@@ -36,7 +36,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function renewalDueAt(record: CertificateRecord): number | undefined {
   const notAfter = Date.parse(record.not_after);
   if (Number.isNaN(notAfter)) return undefined;
-  return notAfter - (record.expiry_window + 1) * DAY_MS + 1;
+  const window = effectiveWindowDays(record, record.expiry_window);
+  // `daysLeft <= window` with whole days left: true from `floor(window) + 1` days before expiry.
+  return notAfter - (Math.floor(window) + 1) * DAY_MS + 1;
 }
 
 /** When the record was last compared with SCM (or issued, if never). */

@@ -50,6 +50,8 @@ export interface RecordChange {
 }
 
 export class RecordStore {
+  /** Records with their chain put back, by the frozen stored value they came from. */
+  private readonly hydrated = new WeakMap<StoredRecord, CertificateRecord>();
   /** Chains written by this process; a chain is written again after a restart, harmlessly. */
   private readonly storedChains = new Set<string>();
 
@@ -61,8 +63,15 @@ export class RecordStore {
   async get(config: string, id: string): Promise<CertificateRecord | undefined> {
     const stored = await this.storage.get<StoredRecord>(layout.record(config, id));
     if (!stored?.ca_chain_ref) return stored as CertificateRecord | undefined;
+    const known = this.hydrated.get(stored);
+    if (known) return known;
     const { ca_chain_ref: ref, ...record } = stored;
-    return { ...record, ca_chain: (await this.storage.get<string[]>(layout.chain(ref))) ?? [] };
+    const whole: CertificateRecord = { ...record, ca_chain: (await this.storage.get<string[]>(layout.chain(ref))) ?? [] };
+    // A cached (frozen) stored value gives the same frozen record every time, so its answer is serialised once.
+    if (!Object.isFrozen(stored)) return whole;
+    Object.freeze(whole);
+    this.hydrated.set(stored, whole);
+    return whole;
   }
 
   async require(config: string, id: string): Promise<CertificateRecord> {

@@ -206,10 +206,27 @@ export interface RenewPolicy {
   expiryWindowDays: number;
 }
 
-/** SPEC §4.5: issued, auto-renew on, and expired or within the window. */
+/** The certificate's life in days (not_before to not_after); undefined before it is issued. */
+export function lifetimeDays(record: CertificateRecord): number | undefined {
+  const span = Date.parse(record.not_after) - Date.parse(record.not_before);
+  return Number.isNaN(span) ? undefined : span / DAY_MS;
+}
+
+/**
+ * The window renewal really uses. One at or beyond the certificate's whole
+ * life would make a fresh certificate due at once (a burst of reads would
+ * renew it again and again), so it is cut to a third of the life, as
+ * cert-manager does: renewal at two thirds of the way.
+ */
+export function effectiveWindowDays(record: CertificateRecord, windowDays: number): number {
+  const life = lifetimeDays(record);
+  return life !== undefined && windowDays >= life ? life / 3 : windowDays;
+}
+
+/** SPEC §4.5: issued, auto-renew on, and expired or within the (effective) window. */
 export function isDueForRenewal(record: CertificateRecord, policy: RenewPolicy, now = new Date()): boolean {
   if (!policy.autoRenew || record.renewed_to || currentStatus(record) !== 'Issued') return false;
   const left = daysLeft(record, now);
   if (left === undefined) return false;
-  return Date.parse(record.not_after) <= now.getTime() || left <= policy.expiryWindowDays;
+  return Date.parse(record.not_after) <= now.getTime() || left <= effectiveWindowDays(record, policy.expiryWindowDays);
 }

@@ -58,8 +58,11 @@ export class Issuer {
    * expired), for tests of renew windows. A new serial, as a real re-issue has.
    */
   forceExpiry(order: SslOrder | SmimeOrder, days: number): void {
+    // As if the order's whole term had nearly passed: the certificate keeps its
+    // term-long life and ends in `days` days (already started, even when
+    // `days` exceeds the term).
     const notAfter = new Date(Date.now() + days * DAY_MS);
-    const notBefore = new Date(Math.min(Date.now(), notAfter.getTime()) - DAY_MS);
+    const notBefore = new Date(Math.min(Date.now() - DAY_MS, notAfter.getTime() - order.term * DAY_MS));
     if ('sslId' in order) {
       this.sign(order, 'ssl', sslNames(order), undefined, { notBefore, notAfter });
       order.status = days > 0 ? 'Issued' : 'Expired';

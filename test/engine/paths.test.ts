@@ -30,7 +30,7 @@ t.test('over HTTP: config with verify, enroll, list with key_info, readcert, rea
   const stored = await api('GET', `readcert/web/${id}`);
   t.equal(stored.body.data.cert_unique_id, id);
 
-  const read = await api('GET', `certs/web/${id}?sectigo_auto_renew=true&sectigo_expiry_window=400&sectigo_loop_period=0.2`);
+  const read = await api('GET', `certs/web/${id}?sectigo_auto_renew=true&sectigo_expiry_window=364&sectigo_loop_period=0.2`);
   t.not(read.body.data.cert_unique_id, id, 'renewed on read');
   t.match(read.body.warnings.join(' '), /was renewed/);
 

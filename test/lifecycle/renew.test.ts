@@ -43,11 +43,11 @@ t.test('20 concurrent reads of an expiring auto-renew certificate renew it exact
 t.test('auto-renew off: an expiring certificate is returned with a warning, not renewed', async (t) => {
   const { record } = await enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'norenew.example.com', ...fast });
   await h.sim.controls.resetCounters();
-  const { record: read, warnings } = await readWithAutoRenew(lc(), 'web', record.cert_unique_id, { sectigo_expiry_window: 400 });
+  const { record: read, warnings } = await readWithAutoRenew(lc(), 'web', record.cert_unique_id, { sectigo_expiry_window: 364 });
   t.equal(read.cert_unique_id, record.cert_unique_id);
   t.match(warnings.join(' '), /sectigo_auto_renew is false/);
   t.equal((await h.sim.controls.counters()).renewById ?? 0, 0);
-  const forced = await readWithAutoRenew(lc(), 'web', record.cert_unique_id, { sectigo_auto_renew: true, sectigo_expiry_window: 400, ...fast });
+  const forced = await readWithAutoRenew(lc(), 'web', record.cert_unique_id, { sectigo_auto_renew: true, sectigo_expiry_window: 364, ...fast });
   t.not(forced.record.cert_unique_id, record.cert_unique_id, 'read parameters can switch auto-renew on');
 });
 
@@ -71,7 +71,7 @@ t.test('client certificates renew by order number; a new key is refused', async 
 });
 
 t.test('the background renewer renews records nobody reads', async (t) => {
-  const { record } = await enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'bg.example.com', sectigo_auto_renew: true, sectigo_expiry_window: 400, ...fast });
+  const { record } = await enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'bg.example.com', sectigo_auto_renew: true, sectigo_expiry_window: 364, ...fast });
   await h.running.renewer.runOnce();
   const old = await lc().records.require('web', record.cert_unique_id);
   t.ok(old.renewed_to, 'renewed');

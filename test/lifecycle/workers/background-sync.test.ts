@@ -46,7 +46,7 @@ t.test('SCM re-issued a certificate with 5 days left: the renewer syncs it and r
 
 t.test('revoked at SCM: the renewer records it and does not renew, though the record was due', async (t) => {
   const { h, lc, enrollAutoRenew } = await world(t);
-  const record = await enrollAutoRenew('bg-revoked.example.com', { sectigo_expiry_window: 400 });
+  const record = await enrollAutoRenew('bg-revoked.example.com', { sectigo_expiry_window: 364 });
   const scm = scmBehindTheBack(h.sim);
   t.teardown(() => scm.close());
   await scm.revokeSsl(record.ssl_id as number, { reason: 'revoked in the web UI' });

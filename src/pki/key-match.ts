@@ -26,9 +26,9 @@ export function certificateMatchesKey(
   names: { certificate?: string; privateKey?: string } = {},
 ): boolean {
   const der = readCertificateDer(certPem, names.certificate ?? 'certificate');
-  let certKey: Buffer;
+  let certificate: X509Certificate;
   try {
-    certKey = new X509Certificate(der).publicKey.export({ type: 'spki', format: 'der' });
+    certificate = new X509Certificate(der);
   } catch {
     throw new UserError(`${names.certificate ?? 'certificate'}: the PEM certificate could not be decoded`);
   }
@@ -39,5 +39,6 @@ export function certificateMatchesKey(
     if (error instanceof PkiInputError && names.privateKey) throw new UserError(`${names.privateKey}: ${error.problem}`);
     throw error;
   }
-  return certKey.equals(spkiOfPrivateKey(key));
+  // OpenSSL's own check (X509_check_private_key): no public key exported and compared here.
+  return certificate.checkPrivateKey(key);
 }

@@ -21,6 +21,9 @@ export interface TokenEntry {
 
 export const ROOT_POLICY = 'root';
 
+/** Shows a new root token to the operator (stdout, a 0600 file); resolves once it has been written out. */
+export type AnnounceRootToken = (token: string) => Promise<void>;
+
 function tokenKey(token: string): string {
   return layout.token(hash('sha256', token, 'hex'));
 }
@@ -72,13 +75,25 @@ export class TokenStore {
    * the fixed dev id when given. Later starts return undefined: the root token
    * exists only in the operator's hands.
    */
-  async ensureRootToken(fixedId?: string): Promise<string | undefined> {
+  async ensureRootToken(fixedId?: string, announce?: AnnounceRootToken): Promise<string | undefined> {
     if (fixedId !== undefined) {
       if (!(await this.lookup(fixedId))) await this.createRoot(fixedId);
       return fixedId;
     }
     if (await this.storage.get<boolean>(layout.rootTokenIssued)) return undefined;
-    return this.createRoot();
+    return this.generateRoot(announce);
+  }
+
+  /**
+   * A new root token (first start, `operator generate-root`). `announce` shows
+   * it before it is stored: a crash before it was shown leaves no valid
+   * root token that nobody saw, and a crash loop cannot pile up valid ones;
+   * the next start, finding none issued, shows a new one.
+   */
+  async generateRoot(announce?: AnnounceRootToken): Promise<string> {
+    const id = newTokenId();
+    await announce?.(id);
+    return this.createRoot(id);
   }
 
   private async createRoot(id?: string): Promise<string> {

@@ -20,6 +20,8 @@ const COMMANDS: Record<string, Command> = {
   'token create': async (argv, term) => (await import('./commands/token-create.js')).tokenCreateCommand(argv, term),
   'policy write': async (argv, term) => (await import('./commands/policy-write.js')).policyWriteCommand(argv, term),
   agent: async (argv, term) => (await import('./agent/command.js')).agentCommand(argv, term),
+  'operator init': async (argv, term) => (await import('./commands/operator-init.js')).operatorInitCommand(argv, term),
+  'operator generate-root': async (argv, term) => (await import('./commands/operator-generate-root.js')).operatorGenerateRootCommand(argv, term),
 };
 
 /** Long-running services, imported on demand. */
@@ -42,6 +44,10 @@ Client commands (VAULT_ADDR, VAULT_TOKEN or ~/.vault-token):
     login           Check a token and store it in ~/.vault-token
     token create    Create a token with policies
     policy write    Upload an ACL policy
+
+Operator commands (on the server's data directory, -config like the server):
+    operator init           Initialise a new data directory and print its root token
+    operator generate-root  Make a new root token for a stopped server, with its seal key
 
 Services:
     server          Run the server (-dev: a ready-to-try server with a simulated SCM)

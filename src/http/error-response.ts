@@ -32,7 +32,8 @@ export function errorResponse(): Middleware<RequestState> {
     } catch (err) {
       const status = statusOf(err);
       if (status !== undefined) {
-        if (status === 413) ctx.set('Connection', 'close');
+        // The rest of the body is still on the wire: the connection cannot carry another request.
+        if (status === 413 || status === 408) ctx.set('Connection', 'close');
         const message = (err as Error).message;
         writeErrors(ctx, status, message ? [message] : []);
       } else if (err instanceof ScmError) {

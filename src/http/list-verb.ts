@@ -14,7 +14,7 @@ import { Duplex } from 'node:stream';
 
 export const LIST_MARKER_HEADER = 'x-scmpki-list';
 
-interface ParserError extends Error {
+export interface ParserError extends Error {
   code?: string;
   rawPacket?: Buffer;
 }
@@ -48,43 +48,17 @@ function replayOnSocket(server: Server, socket: Socket, request: Buffer): void {
   connection.push(request);
 }
 
-function refuse(socket: Socket, status: string, message: string): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const body = JSON.stringify({ errors: [message] });
-  socket.end(
-    `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
-
 /**
- * `replayTo` receives the rewritten request: the same server for plain HTTP;
- * for HTTPS an unlistened plain server with the same handler, because the
- * socket handed to clientError is already decrypted.
+ * Replays a LIST request the parser refused (see the head of this file);
+ * false when `err` is not one. `replayTo` receives the rewritten request: the
+ * same server for plain HTTP; for HTTPS an unlistened plain server with the
+ * same handler, because the socket handed to clientError is already decrypted.
  */
-export function acceptListVerb(server: Server, replayTo: Server): void {
-  server.on('clientError', (err: ParserError, socket: Socket) => {
-    const raw = err.rawPacket;
-    if (err.code === 'HPE_INVALID_METHOD' && raw && raw.subarray(0, 5).toString('latin1') === 'LIST ') {
-      const rewritten = rewriteListRequest(raw);
-      if (rewritten) {
-        replayOnSocket(replayTo, socket, rewritten);
-        return;
-      }
-      refuse(socket, '400 Bad Request', 'LIST request headers must arrive in one packet');
-      return;
-    }
-    if (err.code === 'ECONNRESET') {
-      socket.destroy();
-      return;
-    }
-    if (err.code === 'HPE_HEADER_OVERFLOW') {
-      refuse(socket, '431 Request Header Fields Too Large', 'request headers are too large');
-      return;
-    }
-    refuse(socket, '400 Bad Request', `malformed HTTP request (${err.code ?? err.message})`);
-  });
+export function replayListRequest(err: ParserError, socket: Socket, replayTo: Server, refuse: (status: string, message: string) => void): boolean {
+  const raw = err.rawPacket;
+  if (err.code !== 'HPE_INVALID_METHOD' || !raw || raw.subarray(0, 5).toString('latin1') !== 'LIST ') return false;
+  const rewritten = rewriteListRequest(raw);
+  if (rewritten) replayOnSocket(replayTo, socket, rewritten);
+  else refuse('400 Bad Request', 'LIST request headers must arrive in one packet');
+  return true;
 }

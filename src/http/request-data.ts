@@ -50,7 +50,7 @@ export function requestData(maxRequestBytes: number): Middleware<RequestState> {
     ctx.state.help = queryFlag(help, 'help');
     ctx.state.data =
       ctx.state.operation === 'update'
-        ? parseBody(await readBody(ctx.req, maxRequestBytes), ctx.get('Content-Type'))
+        ? parseBody(await readBody(ctx.req, maxRequestBytes, ctx.state.signal), ctx.get('Content-Type'))
         : (query as Record<string, unknown>);
     await next();
   };

@@ -1,11 +1,12 @@
 /**
- * `scmpki server [-config F] [-dev] [-dev-root-token-id=ID]
+ * `scmpki server [-config F] [-root-token-file F] [-dev] [-dev-root-token-id=ID]
  * [-dev-listen-address=127.0.0.1:8200] [-dev-scm-address=127.0.0.1:8201]
  * [-dev-data-dir=DIR]`: runs until SIGINT/SIGTERM, then closes the listener
  * and the database. Resolves with the process exit code.
  */
 import { parseGoFlags } from '../cli/go-flags.js';
 import { createLogger } from '../logging.js';
+import { rootTokenAnnouncer } from './root-token-announcement.js';
 import { loadSettings } from './settings.js';
 import { startServer } from './start.js';
 
@@ -15,6 +16,7 @@ const USAGE = `Usage: scmpki server [-config=scmpki.json] | -dev [dev options]
   environment variables (docs/configuration.md).
 
   -config=FILE                       JSON config file
+  -root-token-file=FILE              At the first start, also write the root token to FILE (mode 0600)
   -dev                               In-memory-style dev server with the SCM simulator
   -dev-root-token-id=ID              Fixed root token in dev mode
   -dev-listen-address=127.0.0.1:8200 Dev server address
@@ -53,7 +55,7 @@ Try:
 
 export async function runServerCommand(argv: string[]): Promise<number> {
   const { flags, positionals } = parseGoFlags(argv, {
-    string: ['config', 'dev-root-token-id', 'dev-listen-address', 'dev-scm-address', 'dev-data-dir'],
+    string: ['config', 'root-token-file', 'dev-root-token-id', 'dev-listen-address', 'dev-scm-address', 'dev-data-dir'],
     boolean: ['dev', 'help'],
     default: { 'dev-listen-address': '127.0.0.1:8200', 'dev-scm-address': '127.0.0.1:8201' },
   });
@@ -63,7 +65,7 @@ export async function runServerCommand(argv: string[]): Promise<number> {
   }
   try {
     if (positionals.length > 0) throw new Error(`unexpected arguments: ${positionals.join(' ')}`);
-    const known = new Set(['config', 'dev', 'help', 'dev-root-token-id', 'dev-listen-address', 'dev-scm-address', 'dev-data-dir']);
+    const known = new Set(['config', 'root-token-file', 'dev', 'help', 'dev-root-token-id', 'dev-listen-address', 'dev-scm-address', 'dev-data-dir']);
     const unknown = Object.keys(flags).filter((name) => !known.has(name));
     if (unknown.length > 0) throw new Error(`flag provided but not defined: -${unknown[0]}\n\n${USAGE}`);
 
@@ -86,10 +88,8 @@ export async function runServerCommand(argv: string[]): Promise<number> {
 
     const settings = await loadSettings(flags.config === undefined ? undefined : String(flags.config));
     const logger = createLogger({ level: settings.log_level });
-    const server = await startServer(settings, { logger });
-    if (server.rootToken) {
-      process.stdout.write(`\nRoot token (shown only this once; store it safely):\n\n    ${server.rootToken}\n\n`);
-    }
+    const tokenFile = flags['root-token-file'] === undefined ? undefined : String(flags['root-token-file']);
+    const server = await startServer(settings, { logger, announceRootToken: rootTokenAnnouncer(process.stdout, tokenFile) });
     process.stdout.write(`scmpki listening on ${server.url}${server.sealed ? ' (SEALED: the seal key does not open the storage)' : ''}\n`);
     logger.info({ signal: await waitForSignal() }, 'shutting down');
     await server.close();

@@ -11,7 +11,6 @@ import { prepareConfig } from '../engine/path-configs.js';
 import type { ConfigStore } from '../lifecycle/config-store.js';
 import type { Logger } from '../logging.js';
 import { SMIME_PROFILES, SSL_PROFILES, startSimulator } from '../simulator/index.js';
-import { loadOrCreateSealKeyFile } from '../storage/seal-key.js';
 import { resolveSettings } from './settings.js';
 import { startServer, type RunningServer } from './start.js';
 
@@ -82,8 +81,8 @@ export async function startDevServer(options: DevOptions): Promise<DevServer> {
     const settings = resolveSettings([
       { listen_address: options.listenAddress, storage_path: join(dataDir, 'db'), seal_key_file: join(dataDir, 'seal.key') },
     ]);
-    const { key } = await loadOrCreateSealKeyFile(settings.seal_key_file);
-    const server = await startServer(settings, { sealKey: key, rootTokenId: options.rootTokenId, logger: options.logger });
+    // The data dir's own seal.key, never SCMPKI_SEAL_KEY: a kept dev dir opens with the key it was made with.
+    const server = await startServer(settings, { env: {}, rootTokenId: options.rootTokenId, logger: options.logger });
     cleanups.push(() => server.close());
     if (!server.lifecycle) throw new Error(`dev data dir ${dataDir} is sealed: its seal.key does not open its database`);
     await writeDemoConfigs(server.lifecycle.configs, simulator.url, simulator.orgId);

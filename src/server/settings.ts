@@ -15,7 +15,7 @@ import { DEFAULT_SCM_CONCURRENCY } from '../scm/limiter.js';
 export interface ServerSettings {
   /** host:port; port 0 picks a free one (tests). */
   listen_address: string;
-  /** PEM files; both set → HTTPS (TLS 1.2+). */
+  /** PEM files; both set → HTTPS (TLS 1.2+); one without the other is refused. */
   tls_cert_file?: string;
   tls_key_file?: string;
   /** Plain HTTP on a non-loopback address must be asked for explicitly. */
@@ -24,6 +24,11 @@ export interface ServerSettings {
   storage_path: string;
   /** Created 0600 at first start; ignored when SCMPKI_SEAL_KEY is set. */
   seal_key_file: string;
+  /**
+   * When the seal key does not open an existing database: serve only the
+   * sealed status (sys/health 503) instead of refusing to start.
+   */
+  serve_sealed: boolean;
   /** Engine mount, without slashes. */
   mount_path: string;
   /** Bytes. */
@@ -54,6 +59,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   tls_disable: false,
   storage_path: './scmpki-data',
   seal_key_file: './scmpki-seal.key',
+  serve_sealed: false,
   mount_path: 'sectigo-vault-pki',
   max_request_size: 1024 * 1024,
   max_request_duration: 90,
@@ -83,6 +89,7 @@ const schema = {
     tls_disable: { type: 'boolean' },
     storage_path: { type: 'string', minLength: 1 },
     seal_key_file: { type: 'string', minLength: 1 },
+    serve_sealed: { type: 'boolean' },
     mount_path: { type: 'string', pattern: '^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,127})*$' },
     max_request_size: { type: 'integer', minimum: 1024 },
     max_request_duration: { type: 'number', exclusiveMinimum: 0 },
@@ -122,6 +129,11 @@ export function resolveSettings(layers: Array<Record<string, unknown>>): ServerS
   }
   if (typeof merged.mount_path === 'string') merged.mount_path = merged.mount_path.replace(/^\/+|\/+$/g, '');
   if (!validate(merged)) throw new Error(`invalid server settings: ${describeErrors(validate.errors ?? [])}`);
+  // One of the pair alone used to mean plain HTTP: an operator who set one meant HTTPS.
+  if ((merged.tls_cert_file === undefined) !== (merged.tls_key_file === undefined)) {
+    const [set, missing] = merged.tls_cert_file === undefined ? ['tls_key_file', 'tls_cert_file'] : ['tls_cert_file', 'tls_key_file'];
+    throw new Error(`invalid server settings: ${set} is set but ${missing} is not; HTTPS needs both (or neither, for plain HTTP)`);
+  }
   return merged as unknown as ServerSettings;
 }
 

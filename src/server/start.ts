@@ -2,25 +2,36 @@
  * Starts a complete server in-process: seal key, storage, tokens, engine
  * services, HTTP(S) listener. Tests call it with port 0; the `server`
  * command wraps it with flags, printing and signals.
+ *
+ * The order makes a failed first start leave nothing behind that a second
+ * start cannot finish (docs/security-init.md):
+ *
+ *   1. check what can be checked without writing: the TLS pair loads and
+ *      matches, plain HTTP is allowed here, the seal key reads (data-dir.ts);
+ *   2. bind the listener; requests wait until step 5;
+ *   3. write a new key file, create or open the database (data-dir.ts);
+ *   4. on a database without a root token, show one, then store it
+ *      (token-store.ts `ensureRootToken`);
+ *   5. build the services and the app, and answer.
+ *
+ * A bad TLS path or a busy port fails in 1 or 2, before the data directory
+ * is touched.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
+import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { PolicyStore } from '../auth/policy-store.js';
-import { TokenStore } from '../auth/token-store.js';
+import { TokenStore, type AnnounceRootToken } from '../auth/token-store.js';
 import { buildOpenApi } from '../framework/openapi.js';
 import { createApp } from '../http/app.js';
-import { acceptListVerb } from '../http/list-verb.js';
 import type { LifecycleServices } from '../lifecycle/services.js';
 import { verifyScmCredentials } from '../lifecycle/scm-clients.js';
 import { createLogger, type Logger } from '../logging.js';
 import { layout } from '../storage/layout.js';
-import { openStorage } from '../storage/level-storage.js';
 import { ReadCachedStorage } from '../storage/read-cache.js';
-import { decodeSealKey, loadOrCreateSealKeyFile } from '../storage/seal-key.js';
 import type { Storage } from '../storage/storage.js';
+import { bindListener, closeListener, loadTls } from './bind-listener.js';
+import { openDataDir, sealKeyFor } from './data-dir.js';
 import { serverMounts, type UnsealedParts } from './mounts.js';
 import { createServerLifecycle } from './services.js';
 import type { ServerSettings } from './settings.js';
@@ -31,6 +42,10 @@ export interface StartOptions {
   sealKey?: Buffer;
   /** Dev mode's fixed root token (`-dev-root-token-id`). */
   rootTokenId?: string;
+  /** Shows a new root token before it is stored; without it the token is only returned. */
+  announceRootToken?: AnnounceRootToken;
+  /** Defaults to process.env; SCMPKI_SEAL_KEY is read from it. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningServer {
@@ -49,62 +64,29 @@ async function readVersion(): Promise<string> {
   return pkg.version;
 }
 
-async function sealKeyFor(settings: ServerSettings, options: StartOptions): Promise<Buffer> {
-  if (options.sealKey) return options.sealKey;
-  const fromEnv = process.env.SCMPKI_SEAL_KEY;
-  if (fromEnv) return decodeSealKey(fromEnv, 'SCMPKI_SEAL_KEY');
-  return (await loadOrCreateSealKeyFile(settings.seal_key_file)).key;
-}
-
-function splitListenAddress(address: string): { host: string; port: number } {
-  const at = address.lastIndexOf(':');
-  return { host: address.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(address.slice(at + 1)) };
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
-
-async function createListener(settings: ServerSettings, handler: http.RequestListener): Promise<{ server: http.Server; scheme: string }> {
-  const { host } = splitListenAddress(settings.listen_address);
-  if (settings.tls_cert_file && settings.tls_key_file) {
-    const server = https.createServer(
-      { cert: await readFile(settings.tls_cert_file), key: await readFile(settings.tls_key_file), minVersion: 'TLSv1.2' },
-      handler,
-    );
-    // LIST requests are replayed as plain HTTP on an unlistened server: the TLS layer is already done.
-    acceptListVerb(server, http.createServer(handler));
-    return { server, scheme: 'https' };
-  }
-  if (!isLoopback(host) && !settings.tls_disable) {
-    throw new Error(
-      `refusing plain HTTP on ${settings.listen_address}: set tls_cert_file and tls_key_file, or tls_disable=true if a TLS proxy is in front`,
-    );
-  }
-  const server = http.createServer(handler);
-  acceptListVerb(server, server);
-  return { server, scheme: 'http' };
-}
-
 export async function startServer(settings: ServerSettings, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: settings.log_level });
-  const sealKey = await sealKeyFor(settings, options);
-  await mkdir(settings.storage_path, { recursive: true, mode: 0o700 });
-  const opened = await openStorage({ path: settings.storage_path, sealKey });
-  const { sealed } = opened;
-  const storage = sealed ? opened.storage : new ReadCachedStorage(opened.storage);
+  const tls = await loadTls(settings);
+  const sealKey = await sealKeyFor(settings, options.env ?? process.env, options.sealKey);
+  const listener = await bindListener(settings, tls, logger);
+  const { server, scheme } = listener;
   const stops: Array<() => Promise<void>> = [];
+  let storage: Storage | undefined;
   try {
+    const opened = await openDataDir(settings, sealKey, { create: true, serveSealed: settings.serve_sealed });
+    const { sealed } = opened;
+    storage = sealed ? opened.storage : new ReadCachedStorage(opened.storage);
+    if (opened.created) logger.info({ storage_path: settings.storage_path, seal_key: sealKey.source }, 'created a new database');
     let clusterId = '';
     let rootToken: string | undefined;
     let unsealed: UnsealedParts | undefined;
     if (sealed) {
-      logger.error({ storage_path: settings.storage_path }, 'the seal key does not open this storage: serving sealed');
+      logger.error({ storage_path: settings.storage_path, seal_key: sealKey.source }, 'the seal key does not open this storage: serving sealed (serve_sealed)');
     } else {
       clusterId = (await storage.get<string>(layout.clusterId)) ?? randomUUID();
       await storage.put(layout.clusterId, clusterId);
       const tokens = new TokenStore(storage);
-      rootToken = await tokens.ensureRootToken(options.rootTokenId);
+      rootToken = await tokens.ensureRootToken(options.rootTokenId, options.announceRootToken);
       const running = createServerLifecycle({ storage, logger, settings });
       stops.push(() => running.close());
       const engine = {
@@ -135,36 +117,26 @@ export async function startServer(settings: ServerSettings, options: StartOption
       auth: unsealed && { tokens: unsealed.tokens, policies: unsealed.policies },
       mounts,
     });
-    const { server, scheme } = await createListener(settings, app.callback());
-    const { host, port } = splitListenAddress(settings.listen_address);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    listener.serve(app.callback());
     const address = server.address() as AddressInfo;
     const url = `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
     logger.info({ url, sealed, mount: settings.mount_path }, 'scmpki listening');
 
+    const openStorage = storage;
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        // In-flight requests get a moment to finish; then the rest is cut.
-        const force = setTimeout(() => server.closeAllConnections(), 5000);
-        force.unref();
-        await closed;
-        clearTimeout(force);
+        await closeListener(server);
         for (const stop of stops.reverse()) await stop();
-        await storage.close();
+        await openStorage.close();
       })());
     return { url, rootToken, sealed, lifecycle: unsealed?.engine.lifecycle, close };
   } catch (err) {
+    // Requests held since the bind are cut with the listener.
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    await storage.close();
+    await storage?.close();
     throw err;
   }
 }

@@ -3,6 +3,8 @@
  * value passed through the encryption barrier. Keys stay in clear so ranges
  * and lists work; storage.ts forbids secrets in keys.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Level } from 'level';
 import { Barrier, BarrierOpenError } from './barrier.js';
 import { layout } from './layout.js';
@@ -19,9 +21,36 @@ export interface OpenedStorage {
   sealed: boolean;
 }
 
-export async function openStorage(options: { path: string; sealKey: Buffer }): Promise<OpenedStorage> {
-  const db = new Level<string, Uint8Array>(options.path, { keyEncoding: 'utf8', valueEncoding: 'view' });
-  await db.open();
+/** LevelDB writes CURRENT when it creates a database; an empty or absent directory holds none. */
+export function databaseExists(path: string): boolean {
+  return existsSync(join(path, 'CURRENT'));
+}
+
+/** The database is open in another process (LevelDB's LOCK file): a running server. */
+export class DatabaseInUseError extends Error {
+  override name = 'DatabaseInUseError';
+}
+
+/**
+ * Opens the database, creating it unless `create` is false. A new database
+ * gets the seal check value first, so any database holding data also holds
+ * the proof of which key it was written with.
+ */
+export async function openStorage(options: { path: string; sealKey: Buffer; create?: boolean }): Promise<OpenedStorage> {
+  const db = new Level<string, Uint8Array>(options.path, {
+    keyEncoding: 'utf8',
+    valueEncoding: 'view',
+    createIfMissing: options.create ?? true,
+  });
+  try {
+    await db.open();
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    if (cause?.code === 'LEVEL_LOCKED') {
+      throw new DatabaseInUseError(`the database at ${options.path} is open in another process (a running server?)`);
+    }
+    throw err;
+  }
   const storage = new LevelStorage(db, new Barrier(options.sealKey));
   try {
     const check = await storage.get<string>(layout.sealCheck);

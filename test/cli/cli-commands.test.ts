@@ -216,7 +216,7 @@ t.test('status: exit 0 when unsealed, 2 when sealed', async (t) => {
   const dataDir = await tempDir(t, 'cli-sealed');
   const first = await startTestServer(t, {}, { dataDir });
   await first.close();
-  const sealed = await startTestServer(t, {}, { dataDir, sealKey: generateSealKey() });
+  const sealed = await startTestServer(t, { serve_sealed: true }, { dataDir, sealKey: generateSealKey() });
   const sealedStatus = await cli(['status'], undefined, { VAULT_ADDR: sealed.url });
   t.equal(sealedStatus.code, 2, sealedStatus.stderr);
   t.match(sealedStatus.stdout, /\nSealed\s{4,}true\n/);

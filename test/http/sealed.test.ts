@@ -3,12 +3,12 @@ import { rawRequest } from '../helpers/raw-http.js';
 import { startTestServer } from '../helpers/server-fixture.js';
 import { generateSealKey } from '../../src/storage/seal-key.js';
 
-t.test('a wrong seal key starts the server sealed', async (t) => {
+t.test('with serve_sealed, a wrong seal key starts the server sealed', async (t) => {
   const first = await startTestServer(t);
   const auth = { 'X-Vault-Token': first.token };
   await first.close();
 
-  const sealed = await startTestServer(t, {}, { dataDir: first.dataDir, sealKey: generateSealKey() });
+  const sealed = await startTestServer(t, { serve_sealed: true }, { dataDir: first.dataDir, sealKey: generateSealKey() });
   t.equal(sealed.sealed, true);
   t.equal(sealed.rootToken, undefined, 'no root token is made for a sealed store');
   const health = await rawRequest(sealed.url, 'GET', '/v1/sys/health');

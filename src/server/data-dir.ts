@@ -1,0 +1,89 @@
+/**
+ * The data directory and its seal key, as a start, `operator init` and
+ * `operator generate-root` all need them. The orderings that make a first
+ * start safe to kill at any point:
+ *
+ *   1. the key is read (or made in memory, for a new database) before
+ *      anything is written, and a key is made only when there is no database:
+ *      a database whose key file is missing is an error, never a new key;
+ *   2. a new key file is written before the database is created, so no
+ *      database ever exists without its key having been saved;
+ *   3. a key that does not open an existing database is an error naming where
+ *      the key came from, unless the operator asked to serve sealed.
+ *
+ * What comes after (the root token, shown before it is stored) is in
+ * auth/token-store.ts `ensureRootToken`.
+ */
+import { mkdir } from 'node:fs/promises';
+import { databaseExists, openStorage } from '../storage/level-storage.js';
+import { decodeSealKey, generateSealKey, readSealKeyFile, writeNewSealKeyFile } from '../storage/seal-key.js';
+import type { Storage } from '../storage/storage.js';
+import type { ServerSettings } from './settings.js';
+
+type DataDirSettings = Pick<ServerSettings, 'storage_path' | 'seal_key_file'>;
+
+export interface SealKeyInHand {
+  key: Buffer;
+  /** For messages: `seal key file /etc/scmpki/seal.key`, `SCMPKI_SEAL_KEY`. */
+  source: string;
+  /** A database already exists at storage_path. */
+  databaseExists: boolean;
+  /** Writes the key file of a key made for a new database; nothing for a key that was read. */
+  save(): Promise<void>;
+}
+
+/**
+ * Step 1: the key, without writing anything. `given` (dev mode, tests) wins
+ * over SCMPKI_SEAL_KEY, which wins over the key file.
+ */
+export async function sealKeyFor(settings: DataDirSettings, env: NodeJS.ProcessEnv, given?: Buffer): Promise<SealKeyInHand> {
+  const exists = databaseExists(settings.storage_path);
+  const read = (key: Buffer, source: string): SealKeyInHand => ({ key, source, databaseExists: exists, save: async () => undefined });
+  if (given) return read(given, 'the seal key given');
+  if (env.SCMPKI_SEAL_KEY) return read(decodeSealKey(env.SCMPKI_SEAL_KEY, 'SCMPKI_SEAL_KEY'), 'SCMPKI_SEAL_KEY');
+  const path = settings.seal_key_file;
+  const fromFile = await readSealKeyFile(path);
+  if (fromFile) return read(fromFile, `seal key file ${path}`);
+  if (exists) {
+    throw new Error(
+      `seal key file ${path} does not exist, but storage_path ${settings.storage_path} holds a database: ` +
+        `restore the key file from its backup (or set SCMPKI_SEAL_KEY). A new key could not open this database, so none is made.`,
+    );
+  }
+  const key = generateSealKey();
+  return { key, source: `seal key file ${path}`, databaseExists: false, save: () => writeNewSealKeyFile(path, key) };
+}
+
+export interface OpenedDataDir {
+  storage: Storage;
+  /** Only with `serveSealed`: the key does not open the database. */
+  sealed: boolean;
+  /** This call created the database. */
+  created: boolean;
+}
+
+/** Steps 2 and 3. `create: false` refuses a data dir that holds no database yet. */
+export async function openDataDir(
+  settings: DataDirSettings,
+  sealKey: SealKeyInHand,
+  options: { create: boolean; serveSealed: boolean },
+): Promise<OpenedDataDir> {
+  const created = !sealKey.databaseExists;
+  if (created && !options.create) {
+    throw new Error(`storage_path ${settings.storage_path} holds no database: run "scmpki operator init" (or start the server) first`);
+  }
+  if (created) {
+    await sealKey.save();
+    await mkdir(settings.storage_path, { recursive: true, mode: 0o700 });
+  }
+  const { storage, sealed } = await openStorage({ path: settings.storage_path, sealKey: sealKey.key, create: created });
+  if (sealed && !options.serveSealed) {
+    await storage.close();
+    throw new Error(
+      `the key from ${sealKey.source} does not open the database at ${settings.storage_path}: ` +
+        `start with the key this database was created with (seal_key_file or SCMPKI_SEAL_KEY). ` +
+        `To run sealed instead, answering only sys/health and sys/seal-status, set serve_sealed=true.`,
+    );
+  }
+  return { storage, sealed, created };
+}

@@ -22,7 +22,7 @@ import { ReadCachedStorage } from '../storage/read-cache.js';
 import { decodeSealKey, loadOrCreateSealKeyFile } from '../storage/seal-key.js';
 import type { Storage } from '../storage/storage.js';
 import { serverMounts, type UnsealedParts } from './mounts.js';
-import { createServerLifecycle } from './services.js';
+import { createServerLifecycle, openServerAudit } from './services.js';
 import type { ServerSettings } from './settings.js';
 
 export interface StartOptions {
@@ -40,6 +40,8 @@ export interface RunningServer {
   sealed: boolean;
   /** Absent while sealed. */
   lifecycle?: LifecycleServices;
+  /** Closes and reopens every audit device's file (SIGHUP, after a log rotation). */
+  reopenAuditFiles(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -112,7 +114,9 @@ export async function startServer(settings: ServerSettings, options: StartOption
         verifyScmCredentials: (config: Parameters<typeof verifyScmCredentials>[0], signal: AbortSignal) =>
           verifyScmCredentials(config, running.limiter, signal),
       };
-      unsealed = { tokens, policies: new PolicyStore(storage), engine };
+      const audit = await openServerAudit({ storage, logger });
+      stops.push(() => audit.close());
+      unsealed = { tokens, policies: new PolicyStore(storage), engine, audit };
       await running.start();
       logger.info({ collector: settings.collector_enabled, renewer: settings.renewer_enabled }, 'background workers started');
     }
@@ -133,6 +137,7 @@ export async function startServer(settings: ServerSettings, options: StartOption
       maxRequestDurationMs: settings.max_request_duration * 1000,
       maxRequestSize: settings.max_request_size,
       auth: unsealed && { tokens: unsealed.tokens, policies: unsealed.policies },
+      audit: unsealed?.audit,
       mounts,
     });
     const { server, scheme } = await createListener(settings, app.callback());
@@ -161,7 +166,8 @@ export async function startServer(settings: ServerSettings, options: StartOption
         for (const stop of stops.reverse()) await stop();
         await storage.close();
       })());
-    return { url, rootToken, sealed, lifecycle: unsealed?.engine.lifecycle, close };
+    const reopenAuditFiles = async () => unsealed?.audit.reopen();
+    return { url, rootToken, sealed, lifecycle: unsealed?.engine.lifecycle, reopenAuditFiles, close };
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await storage.close();

@@ -55,7 +55,7 @@ const auditDevice = definePath<AuditPathContext>({
     local: { type: 'boolean', description: 'Accepted for compatibility; scmpki is one node' },
   },
   required: ['type'],
-  strict: true,
+  // Not strict: the vault CLI and hvac send fields of their own (seal_wrap in some versions).
   operations: {
     update: async (req, ctx) => {
       await requireSudo(req, ctx, `sys/audit/${req.params.name}`);

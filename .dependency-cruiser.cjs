@@ -17,16 +17,16 @@ module.exports = {
     {
       name: 'domain-knows-no-edge',
       severity: 'error',
-      comment: 'lifecycle, pki, scm and storage know nothing of HTTP, the path framework, the engine paths, the CLI or the server wiring.',
+      comment: 'lifecycle, pki, scm and storage know nothing of HTTP, the path framework, the engine paths, the CLI, the server wiring or the audit trail.',
       from: { path: DOMAIN },
-      to: { path: '^src/(framework|http|engine|cli|server|auth)/' },
+      to: { path: '^src/(framework|http|engine|cli|server|auth|audit)/' },
     },
     {
       name: 'framework-knows-no-http',
       severity: 'error',
       comment: 'The path framework is used by the HTTP layer, not the other way round.',
       from: { path: '^src/framework/' },
-      to: { path: '^src/(http|engine|server|cli)/' },
+      to: { path: '^src/(http|engine|server|cli|audit)/' },
     },
     {
       name: 'engine-knows-no-server',
@@ -36,11 +36,18 @@ module.exports = {
       to: { path: '^src/(server|cli)/' },
     },
     {
+      name: 'audit-knows-no-http',
+      severity: 'error',
+      comment: 'The audit trail (devices, hashing, its sys paths) is used by the HTTP middleware and wired by server/; it sees requests as plain data and touches no engine or lifecycle code.',
+      from: { path: '^src/audit/' },
+      to: { path: '^src/(http|engine|lifecycle|server|cli)/' },
+    },
+    {
       name: 'simulator-stands-alone',
       severity: 'error',
       comment: 'The SCM simulator is started by the CLI and by tests; it does not use the CLI.',
       from: { path: '^src/simulator/' },
-      to: { path: '^src/(cli|server|engine|http|lifecycle)/' },
+      to: { path: '^src/(cli|server|engine|http|lifecycle|audit)/' },
     },
   ],
   options: {

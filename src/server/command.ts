@@ -5,10 +5,10 @@
  * and the database. Resolves with the process exit code.
  */
 import { parseGoFlags } from '../cli/go-flags.js';
-import { createLogger } from '../logging.js';
+import { createLogger, type Logger } from '../logging.js';
 import { rootTokenAnnouncer } from './root-token-announcement.js';
 import { loadSettings } from './settings.js';
-import { startServer } from './start.js';
+import { startServer, type RunningServer } from './start.js';
 
 const USAGE = `Usage: scmpki server [-config=scmpki.json] | -dev [dev options]
 
@@ -23,6 +23,19 @@ const USAGE = `Usage: scmpki server [-config=scmpki.json] | -dev [dev options]
   -dev-scm-address=127.0.0.1:8201    Dev SCM simulator address
   -dev-data-dir=DIR                  Keep dev data in DIR (default: temporary, removed on exit)
 `;
+
+/**
+ * SIGHUP reopens the audit files (after logrotate moved them), as Vault does;
+ * it no longer ends the process. Returns the uninstaller.
+ */
+function reopenAuditFilesOnSighup(server: RunningServer, logger: Logger): () => void {
+  const onHangup = () => {
+    logger.info({ signal: 'SIGHUP' }, 'reopening audit files');
+    void server.reopenAuditFiles();
+  };
+  process.on('SIGHUP', onHangup);
+  return () => process.off('SIGHUP', onHangup);
+}
 
 function waitForSignal(): Promise<string> {
   return new Promise((resolve) => {
@@ -81,7 +94,9 @@ export async function runServerCommand(argv: string[]): Promise<number> {
         logger,
       });
       process.stdout.write(devBanner(dev.server.url, dev.server.rootToken, dev.scmUrl, dev.orgId, dev.dataDir, dev.kept));
+      const stopReopening = reopenAuditFilesOnSighup(dev.server, logger);
       logger.info({ signal: await waitForSignal() }, 'shutting down');
+      stopReopening();
       await dev.close();
       return 0;
     }
@@ -91,7 +106,9 @@ export async function runServerCommand(argv: string[]): Promise<number> {
     const tokenFile = flags['root-token-file'] === undefined ? undefined : String(flags['root-token-file']);
     const server = await startServer(settings, { logger, announceRootToken: rootTokenAnnouncer(process.stdout, tokenFile) });
     process.stdout.write(`scmpki listening on ${server.url}${server.sealed ? ' (SEALED: the seal key does not open the storage)' : ''}\n`);
+    const stopReopening = reopenAuditFilesOnSighup(server, logger);
     logger.info({ signal: await waitForSignal() }, 'shutting down');
+    stopReopening();
     await server.close();
     return 0;
   } catch (err) {

@@ -1,12 +1,15 @@
 /**
  * The one table of what is mounted where: the HTTP app routes through it and
  * the OpenAPI document is built from it, so the two cannot disagree. Order
- * matters where mounts nest: `sys/policies` before `sys`.
+ * matters where mounts nest: `sys/policies`, `sys/audit` and `sys/audit-hash`
+ * before `sys`.
  */
+import { auditDevicePaths, auditHashPaths, type AuditPathContext } from '../audit/audit-paths.js';
+import type { AuditBroker } from '../audit/broker.js';
 import { policyPaths } from '../auth/policy-paths.js';
 import type { PolicyStore } from '../auth/policy-store.js';
 import { tokenPaths } from '../auth/token-paths.js';
-import type { TokenStore } from '../auth/token-store.js';
+import { isRoot, type TokenStore } from '../auth/token-store.js';
 import type { EngineContext } from '../engine/context.js';
 import { enginePaths } from '../engine/paths.js';
 import type { MountOptions } from '../framework/router.js';
@@ -23,6 +26,14 @@ export interface UnsealedParts {
   tokens: TokenStore;
   policies: PolicyStore;
   engine: EngineContext;
+  audit: AuditBroker;
+}
+
+function auditContext(unsealed: UnsealedParts): AuditPathContext {
+  return {
+    broker: unsealed.audit,
+    hasSudo: async (token, path) => isRoot(token) || (await unsealed.policies.aclFor(token.policies)).capabilitiesOn(path).has('sudo'),
+  };
 }
 
 /** Every mount of a server; a sealed one has only `sys`. */
@@ -32,6 +43,8 @@ export function serverMounts(engineMount: string, sys: SysContext, unsealed: Uns
   return [
     mount({ mount: 'auth/token', mountType: 'token', definitions: tokenPaths, context: { tokens: unsealed.tokens } }),
     mount({ mount: 'sys/policies', mountType: 'system', definitions: policyPaths, context: { policies: unsealed.policies } }),
+    mount({ mount: 'sys/audit', mountType: 'system', definitions: auditDevicePaths, context: auditContext(unsealed) }),
+    mount({ mount: 'sys/audit-hash', mountType: 'system', definitions: auditHashPaths, context: auditContext(unsealed) }),
     mount({ mount: engineMount, mountType: 'sectigo-vault-pki', definitions: enginePaths, context: unsealed.engine }),
     sysMount,
   ];

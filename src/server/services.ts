@@ -4,6 +4,8 @@
  * call) → lifecycle services → background workers. The HTTP app is built
  * after this, from a finished object: nothing is filled in later.
  */
+import { AuditBroker, type AuditLogger } from '../audit/broker.js';
+import { AuditDeviceStore } from '../audit/device-store.js';
 import { closeKeyPool } from '../pki/index.js';
 import { classifyCollectError, createScmLimiter, type ScmLimiter } from '../scm/index.js';
 import type { Storage } from '../storage/storage.js';
@@ -94,4 +96,9 @@ export function createServerLifecycle(parts: { storage: Storage; logger: Lifecyc
       },
     },
   });
+}
+
+/** The audit devices enabled in this storage, their files open. */
+export function openServerAudit(parts: { storage: Storage; logger: AuditLogger }): Promise<AuditBroker> {
+  return AuditBroker.open(new AuditDeviceStore(parts.storage), parts.logger);
 }

@@ -33,7 +33,7 @@ import type { Storage } from '../storage/storage.js';
 import { bindListener, closeListener, loadTls } from './bind-listener.js';
 import { openDataDir, sealKeyFor } from './data-dir.js';
 import { serverMounts, type UnsealedParts } from './mounts.js';
-import { createServerLifecycle } from './services.js';
+import { createServerLifecycle, openServerAudit } from './services.js';
 import type { ServerSettings } from './settings.js';
 
 export interface StartOptions {
@@ -55,6 +55,8 @@ export interface RunningServer {
   sealed: boolean;
   /** Absent while sealed. */
   lifecycle?: LifecycleServices;
+  /** Closes and reopens every audit device's file (SIGHUP, after a log rotation). */
+  reopenAuditFiles(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -94,7 +96,9 @@ export async function startServer(settings: ServerSettings, options: StartOption
         verifyScmCredentials: (config: Parameters<typeof verifyScmCredentials>[0], signal: AbortSignal) =>
           verifyScmCredentials(config, running.limiter, signal),
       };
-      unsealed = { tokens, policies: new PolicyStore(storage), engine };
+      const audit = await openServerAudit({ storage, logger });
+      stops.push(() => audit.close());
+      unsealed = { tokens, policies: new PolicyStore(storage), engine, audit };
       await running.start();
       logger.info({ collector: settings.collector_enabled, renewer: settings.renewer_enabled }, 'background workers started');
     }
@@ -115,6 +119,7 @@ export async function startServer(settings: ServerSettings, options: StartOption
       maxRequestDurationMs: settings.max_request_duration * 1000,
       maxRequestSize: settings.max_request_size,
       auth: unsealed && { tokens: unsealed.tokens, policies: unsealed.policies },
+      audit: unsealed?.audit,
       mounts,
     });
     listener.serve(app.callback());
@@ -130,7 +135,8 @@ export async function startServer(settings: ServerSettings, options: StartOption
         for (const stop of stops.reverse()) await stop();
         await openStorage.close();
       })());
-    return { url, rootToken, sealed, lifecycle: unsealed?.engine.lifecycle, close };
+    const reopenAuditFiles = async () => unsealed?.audit.reopen();
+    return { url, rootToken, sealed, lifecycle: unsealed?.engine.lifecycle, reopenAuditFiles, close };
   } catch (err) {
     // Requests held since the bind are cut with the listener.
     server.closeAllConnections();

@@ -17,6 +17,7 @@
  *   idempotency/<config>/<sha256(key)> enroll idempotency entries (24 h)
  *   intent/<config>/<intent id>        order intents: an enroll's key and CSR, written
  *                                      before SCM is called, gone once the record is stored
+ *   audit/device/<name>                an enabled audit device: its options and its HMAC salt
  *
  * Index entries, stored clear (storage.ts) and written in the same batch as
  * what they index:
@@ -57,6 +58,9 @@ export const layout = {
   intentConfigs: 'intent/',
   intents: (config: string) => `intent/${config}/`,
   intent: (config: string, id: string) => `intent/${config}/${id}`,
+
+  auditDevices: 'audit/device/',
+  auditDevice: (name: string) => `audit/device/${name}`,
 
   indexVersion: 'core/index-version',
   recordSummaries: (config: string) => `index/records/${config}/`,

@@ -17,6 +17,8 @@ export interface ServerProcess {
   output(): string;
   /** Sends the signal and resolves once the process is gone. */
   kill(signal: NodeJS.Signals): Promise<void>;
+  /** Sends a signal the server survives (SIGHUP). */
+  signal(signal: NodeJS.Signals): Promise<void>;
 }
 
 /** Starts `scmpki server` on 127.0.0.1:0 with its storage and seal key in `dataDir`; killed at teardown. */
@@ -55,6 +57,9 @@ export async function startServerProcess(t: Test, dataDir: string, settings: Rec
     kill(signal) {
       child.kill(signal);
       return exited;
+    },
+    async signal(signal) {
+      child.kill(signal);
     },
   };
 }

@@ -22,7 +22,8 @@ import type { Capability } from './policy-language.js';
 import type { PolicyStore } from './policy-store.js';
 import { isRoot } from './token-store.js';
 
-const NO_POLICY_NEEDED = new Set(['auth/token/lookup-self', 'auth/token/revoke-self']);
+/** What Vault's default policy lets every token do with itself. */
+const NO_POLICY_NEEDED = new Set(['auth/token/lookup-self', 'auth/token/renew-self', 'auth/token/revoke-self']);
 
 const SUDO_PREFIX = 'sys/policies/';
 

@@ -41,7 +41,7 @@ export function serverMounts(engineMount: string, sys: SysContext, unsealed: Uns
   const sysMount = mount({ mount: 'sys', mountType: 'system', definitions: sysPaths, context: sys });
   if (!unsealed) return [sysMount];
   return [
-    mount({ mount: 'auth/token', mountType: 'token', definitions: tokenPaths, context: { tokens: unsealed.tokens } }),
+    mount({ mount: 'auth/token', mountType: 'token', definitions: tokenPaths, context: { tokens: unsealed.tokens, policies: unsealed.policies } }),
     mount({ mount: 'sys/policies', mountType: 'system', definitions: policyPaths, context: { policies: unsealed.policies } }),
     mount({ mount: 'sys/audit', mountType: 'system', definitions: auditDevicePaths, context: auditContext(unsealed) }),
     mount({ mount: 'sys/audit-hash', mountType: 'system', definitions: auditHashPaths, context: auditContext(unsealed) }),

@@ -8,7 +8,9 @@
  *   core/seal-check                    opens only with the right seal key
  *   core/cluster-id                    this server's cluster id
  *   core/root-token-issued             the first start created the root token
+ *   core/token-index-version           which token index layout the token entries have
  *   token/<sha256(token)>              token entries
+ *   token-accessor/<accessor>          an accessor's token: the sha256 of the token (never the token)
  *   policy/<name>                      ACL policies (text and parsed rules)
  *   config/<name>                      SCM config entries
  *   cert/<config>/<cert_unique_id>     certificate records
@@ -27,13 +29,24 @@
  *   index/due/<kind>/<ms>/<config>/<id>  when background work on a record is due (kind: collect,
  *                                      renew, sync); <ms> is epoch ms, zero-padded so keys sort by time
  *   index/expires/idempotency/<ms>/<config>/<sha256(key)>  when an idempotency entry may be swept
+ *   token-parent/<parent accessor>/<child accessor>  the token tree: revoking a token finds its children here
+ *   index/expires/token/<ms>/<accessor>  when a token expires, so expired tokens are swept
  */
 export const layout = {
   sealCheck: 'core/seal-check',
   clusterId: 'core/cluster-id',
   rootTokenIssued: 'core/root-token-issued',
 
+  tokenIndexVersion: 'core/token-index-version',
+  tokens: 'token/',
   token: (tokenHash: string) => `token/${tokenHash}`,
+  tokenAccessor: (accessor: string) => `token-accessor/${accessor}`,
+  tokenChildren: (parentAccessor: string) => `token-parent/${parentAccessor}/`,
+  tokenChild: (parentAccessor: string, childAccessor: string) => `token-parent/${parentAccessor}/${childAccessor}`,
+  tokenExpiries: 'index/expires/token/',
+  tokenExpiry: (atMs: number, accessor: string) => `index/expires/token/${sortableTime(atMs)}/${accessor}`,
+  /** Token expiry keys up to and including `untilMs`: `[tokenExpiries, tokenExpiredUntil(untilMs))`. */
+  tokenExpiredUntil: (untilMs: number) => `index/expires/token/${sortableTime(untilMs + 1)}`,
 
   policies: 'policy/',
   policy: (name: string) => `policy/${name}`,

@@ -176,6 +176,14 @@ t.test('token create prints the token table; -field=token prints just the token'
   t.same(lookup.auth.policies, ['web-readers'], 'the new token carries the policy');
 });
 
+t.test('token create -orphan and -explicit-max-ttl reach auth/token/create as no_parent and explicit_max_ttl', async (t) => {
+  const made = await cli(['token', 'create', '-orphan', '-ttl=2h', '-explicit-max-ttl=1h', '-format=json']);
+  t.equal(made.code, 0, made.stderr);
+  const { auth } = JSON.parse(made.stdout);
+  t.equal(auth.orphan, true);
+  t.equal(auth.lease_duration, 3600, 'ttl capped at the explicit max');
+});
+
 t.test('policy write uploads the file as {policy}; a token holding it gets exactly what it grants', async (t) => {
   const file = join(home, 'web.hcl');
   const text = 'path "sectigo-vault-pki/configs/demo" { capabilities = ["read"] }\n';

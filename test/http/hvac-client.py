@@ -37,4 +37,27 @@ try:
     client.write(f"{mount}/configs/web", sectigo_cm_org_id="many")
 except hvac.exceptions.InvalidRequest as err:
     results["bad_request_errors"] = err.errors
+
+# The token calls, as hvac 0.11.2's auth.token sends them (create always sends
+# no_parent, no_default_policy, renewable, display_name and num_uses).
+created = client.auth.token.create(policies=["root"], ttl="1h")["auth"]
+results["token_create"] = {k: created[k] for k in ("orphan", "lease_duration", "renewable", "policies")}
+child = hvac.Client(url=url, token=created["client_token"])
+results["token_lookup"] = client.auth.token.lookup(created["client_token"])["data"]
+results["token_lookup_accessor"] = client.auth.token.lookup_accessor(created["accessor"])["data"]
+results["token_renew"] = client.auth.token.renew(created["client_token"], increment="2h")["auth"]["lease_duration"]
+results["token_renew_self"] = child.auth.token.renew_self(increment="30m")["auth"]["lease_duration"]
+grandchild = child.auth.token.create(policies=["default"])["auth"]
+results["grandchild_lease"] = grandchild["lease_duration"]
+results["orphan"] = client.auth.token.create(no_parent=True, ttl="1h")["auth"]["orphan"]
+client.auth.token.revoke(created["client_token"])
+results["child_after_revoke"] = child.is_authenticated()
+try:
+    client.auth.token.lookup_accessor(grandchild["accessor"])
+except hvac.exceptions.InvalidRequest as err:
+    results["grandchild_after_revoke"] = err.errors
+try:
+    client.auth.token.create(ttl="9999999999999h")
+except hvac.exceptions.InvalidRequest as err:
+    results["bad_ttl_errors"] = err.errors
 print(json.dumps(results))

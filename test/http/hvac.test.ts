@@ -31,4 +31,15 @@ t.test('hvac 0.11.2 (Debian python3-hvac) works against the server', async (t) =
   t.equal(results.mount_type, 'sectigo-vault-pki');
   t.equal(results.mount_type_top, 'sectigo-vault-pki');
   t.same(results.bad_request_errors, ['sectigo_cm_org_id: must be integer'], 'errors parsed: exact Content-Type');
+
+  t.same(results.token_create, { orphan: false, lease_duration: 3600, renewable: true, policies: ['root'] }, 'auth.token.create');
+  t.match(results.token_lookup, { orphan: false, path: 'auth/token/create', display_name: 'token', num_uses: 0 });
+  t.equal(results.token_lookup_accessor.id, '');
+  t.equal(results.token_renew, 7200);
+  t.equal(results.token_renew_self, 1800);
+  t.ok(results.grandchild_lease > 0 && results.grandchild_lease <= 1800, 'a child of the child is capped by it');
+  t.equal(results.orphan, true, 'no_parent=True from root');
+  t.equal(results.child_after_revoke, false, 'revoke');
+  t.match(results.grandchild_after_revoke, [/^accessor: /], 'the grandchild went with it');
+  t.match(results.bad_ttl_errors, [/^ttl: /]);
 });

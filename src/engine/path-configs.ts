@@ -13,6 +13,7 @@ import { ignoredFieldsWarning } from '../framework/validation.js';
 import type { FieldSchema } from '../field-schema.js';
 import { enrollFields } from '../lifecycle/enroll-request.js';
 import { normalizeScmBaseUrl } from '../scm/base-url.js';
+import { parseCertificate, splitPemChain } from '../pki/index.js';
 import type { ConfigEntry } from '../lifecycle/config-store.js';
 import type { EngineContext } from './context.js';
 
@@ -85,9 +86,17 @@ export function prepareConfig(existing: ConfigEntry | undefined, name: string, d
     enroll_defaults: defaults,
   } as ConfigEntry;
   entry.sectigo_cm_base_url = entry.sectigo_cm_base_url && normaliseBaseUrl(entry.sectigo_cm_base_url);
+  if (typeof data.sectigo_ca_bundle === 'string') checkCaBundle(data.sectigo_ca_bundle);
   if (typeof data.sectigo_proxy_url === 'string') entry.sectigo_proxy_url = mergeProxyUrl(existing?.sectigo_proxy_url, data.sectigo_proxy_url);
   requireComplete(entry);
   return { entry, ignored };
+}
+
+/** Every certificate of the bundle must parse: TLS to SCM would otherwise fail on each call, far from the write. */
+function checkCaBundle(bundle: string): void {
+  const certificates = splitPemChain(bundle);
+  if (certificates.length === 0) throw new UserError('sectigo_ca_bundle: no PEM certificate found');
+  for (const pem of certificates) parseCertificate(pem, 'sectigo_ca_bundle');
 }
 
 /**

@@ -71,7 +71,9 @@ export function compileValidator(def: PathDefinition<unknown>): RequestValidator
     for (const [name, value] of Object.entries(data)) {
       if (value === null) continue;
       const declared = Object.hasOwn(def.fields, name);
-      if (declared || def.strict || def.keepsUnknownFields) copy[name] = value;
+      // JSON.parse makes "__proto__" an own key; assigning it would set copy's prototype.
+      if (name === '__proto__') ignored.push(name);
+      else if (declared || def.strict || def.keepsUnknownFields) copy[name] = value;
       else ignored.push(name);
     }
     const raw = { ...copy };

@@ -47,15 +47,15 @@ export const enrollFields = {
   sectigo_csr_location: text('CSR subject L', 128),
   sectigo_csr_state: text('CSR subject ST', 128),
   sectigo_csr_country: text('CSR subject C (two letters)', 2),
-  sectigo_csr_key_algo: { type: 'string', description: 'Key algorithm: RSA, EC or ECDSA (default RSA)' },
-  sectigo_csr_key_size: { type: ['string', 'integer'], description: 'RSA bits (2048, 3072, 4096) or EC curve (P256, P-384, 521, …); "2048" and 2048 both work' },
+  sectigo_csr_key_algo: { type: 'string', maxLength: 16, description: 'Key algorithm: RSA, EC or ECDSA (default RSA)' },
+  sectigo_csr_key_size: { type: ['string', 'integer'], maxLength: 16, description: 'RSA bits (2048, 3072, 4096) or EC curve (P256, P-384, 521, …); "2048" and 2048 both work' },
   // SSL order
   sectigo_ssl_cert_type: scmInt('SCM SSL certificate profile id (certType)', 1),
   sectigo_ssl_cert_validity: scmInt('Term in days; must be one of the profile\'s terms', 1),
   sectigo_ssl_cert_format_type: text('Collect format: x509, x509CO, pem, pemia, x509R, base64, … (default x509)', 16),
   sectigo_ssl_cert_comments: text('Comments stored with the SCM order', 1024),
   sectigo_ssl_cert_external_requester: text('Comma-separated e-mail addresses notified by SCM', 512),
-  sectigo_ssl_cert_subject_alt_names: { type: ['string', 'array'], items: { type: 'string' }, description: 'Subject alternative names: comma string or array; also put into the CSR' },
+  sectigo_ssl_cert_subject_alt_names: { type: ['string', 'array'], maxLength: 65_536, maxItems: 1_000, items: { type: 'string', maxLength: 1_024 }, description: 'Subject alternative names: comma string or array; also put into the CSR' },
   sectigo_ssl_cert_num_servers: scmInt('Legacy SCM numberServers', 0),
   sectigo_ssl_cert_server_type: scmInt('Legacy SCM serverType (-1 = other)', -1),
   sectigo_ssl_cert_custom_fields: customFields('SCM custom fields: [{"name":…, "value":…}]'),
@@ -76,7 +76,7 @@ export const enrollFields = {
   idempotency_key: text('Retrying with the same key returns the first result and never orders twice (24 h)', 256),
   // Older plugin samples carry credentials in the enroll payload; accepted, never used or stored.
   sectigo_cm_user: text('Ignored: the config entry\'s credentials are used'),
-  sectigo_cm_password: { type: 'string', secret: true, description: 'Ignored: the config entry\'s credentials are used' },
+  sectigo_cm_password: { type: 'string', maxLength: 1024, secret: true, description: 'Ignored: the config entry\'s credentials are used' },
 } satisfies Record<string, FieldSchema>;
 
 export interface CustomField {

@@ -30,5 +30,5 @@ t.test('hvac 0.11.2 (Debian python3-hvac) works against the server', async (t) =
   t.equal(results.health_get.sealed, false);
   t.equal(results.mount_type, 'sectigo-vault-pki');
   t.equal(results.mount_type_top, 'sectigo-vault-pki');
-  t.same(results.bad_request_errors, ['sectigo_cm_org_id: must be integer'], 'errors parsed: exact Content-Type');
+  t.same(results.bad_request_errors, ['sectigo_cm_org_id: must be a decimal integer, not "many"'], 'errors parsed: exact Content-Type');
 });

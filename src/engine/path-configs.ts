@@ -9,9 +9,11 @@
  */
 import { NotFoundError, UserError } from '../errors.js';
 import { definePath, type PathDefinition } from '../framework/path.js';
+import { ignoredFieldsWarning } from '../framework/validation.js';
 import type { FieldSchema } from '../field-schema.js';
 import { enrollFields } from '../lifecycle/enroll-request.js';
 import { normalizeScmBaseUrl } from '../scm/base-url.js';
+import { parseCertificate, splitPemChain } from '../pki/index.js';
 import type { ConfigEntry } from '../lifecycle/config-store.js';
 import type { EngineContext } from './context.js';
 
@@ -29,7 +31,7 @@ const connectionFields = {
   sectigo_cm_user: { type: 'string', minLength: 1, maxLength: 256, description: 'SCM API user (login header); required for password auth' },
   sectigo_cm_password: { type: 'string', minLength: 1, maxLength: 1024, secret: true, description: 'SCM API password; write-only' },
   sectigo_cm_uri: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9._-]+$', description: 'SCM customer URI (customerUri header)' },
-  sectigo_cm_org_id: { type: 'integer', minimum: 1, description: 'SCM organization or department id' },
+  sectigo_cm_org_id: enrollFields.sectigo_cm_org_id,
   sectigo_config_type: { type: 'string', enum: ['ssl_cert', 'client_cert'], description: 'Certificate family of this config: ssl_cert or client_cert' },
   sectigo_cm_auth_type: { type: 'string', enum: ['password', 'oauth2'], description: 'How to authenticate to SCM: password (default) or oauth2' },
   sectigo_cm_client_id: { type: 'string', minLength: 1, maxLength: 256, description: 'OAuth2 client id (oauth2 auth)' },
@@ -37,7 +39,13 @@ const connectionFields = {
   sectigo_cm_token_url: { type: 'string', format: 'uri', maxLength: 2048, description: 'OAuth2 token endpoint (oauth2 auth)' },
   sectigo_verify_tls: { type: 'boolean', description: 'Verify SCM\'s TLS certificate (default true)' },
   sectigo_ca_bundle: { type: 'string', maxLength: 65_536, pattern: '-----BEGIN CERTIFICATE-----', description: 'PEM CA certificates to trust for SCM (private CA or TLS-inspecting proxy)' },
-  sectigo_proxy_url: { type: 'string', format: 'uri', maxLength: 2048, description: 'HTTPS proxy for calls to SCM' },
+  sectigo_proxy_url: {
+    type: 'string',
+    format: 'uri',
+    maxLength: 2048,
+    secret: true,
+    description: 'HTTPS proxy for calls to SCM (http://user:password@host:port); its password is write-only',
+  },
 } satisfies Record<string, FieldSchema>;
 
 const fields: Record<string, FieldSchema> = {
@@ -78,8 +86,54 @@ export function prepareConfig(existing: ConfigEntry | undefined, name: string, d
     enroll_defaults: defaults,
   } as ConfigEntry;
   entry.sectigo_cm_base_url = entry.sectigo_cm_base_url && normaliseBaseUrl(entry.sectigo_cm_base_url);
+  if (typeof data.sectigo_ca_bundle === 'string') checkCaBundle(data.sectigo_ca_bundle);
+  if (typeof data.sectigo_proxy_url === 'string') entry.sectigo_proxy_url = mergeProxyUrl(existing?.sectigo_proxy_url, data.sectigo_proxy_url);
   requireComplete(entry);
   return { entry, ignored };
+}
+
+/** Every certificate of the bundle must parse: TLS to SCM would otherwise fail on each call, far from the write. */
+function checkCaBundle(bundle: string): void {
+  const certificates = splitPemChain(bundle);
+  if (certificates.length === 0) throw new UserError('sectigo_ca_bundle: no PEM certificate found');
+  for (const pem of certificates) parseCertificate(pem, 'sectigo_ca_bundle');
+}
+
+/**
+ * A proxy password is a credential like `sectigo_cm_password`: a read shows
+ * the URL without it, so writing back what was read (user, host and port the
+ * same, no password) keeps the stored one, as a password not resent is kept.
+ */
+function mergeProxyUrl(stored: string | undefined, written: string): string {
+  const url = parseProxyUrl(written);
+  if (url.password !== '' || !stored || url.username === '') return written;
+  const before = parseProxyUrl(stored);
+  const sameProxy = before.username === url.username && before.host === url.host && before.protocol === url.protocol;
+  if (!sameProxy || before.password === '') return written;
+  url.password = before.password;
+  return url.toString();
+}
+
+function parseProxyUrl(text: string): URL {
+  try {
+    const url = new URL(text);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`sectigo_proxy_url: must be an http:// or https:// URL, not ${url.protocol}`);
+    return url;
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError('sectigo_proxy_url: is not a URL');
+  }
+}
+
+/** The proxy URL as a read shows it: no password. */
+function redactedProxyUrl(stored: string): string {
+  try {
+    const url = new URL(stored);
+    url.password = '';
+    return url.toString();
+  } catch {
+    return '';
+  }
 }
 
 function requireComplete(entry: ConfigEntry): void {
@@ -87,6 +141,14 @@ function requireComplete(entry: ConfigEntry): void {
   needed.push(...(entry.sectigo_cm_auth_type === 'oauth2' ? (['sectigo_cm_client_id', 'sectigo_cm_client_secret'] as const) : (['sectigo_cm_user', 'sectigo_cm_password'] as const)));
   const missing = needed.filter((field) => entry[field] === undefined || entry[field] === '');
   if (missing.length > 0) throw new UserError(missing.map((field) => `${field}: is required`).join('; '));
+}
+
+function proxyPasswordOf(stored: string): string {
+  try {
+    return new URL(stored).password;
+  } catch {
+    return '';
+  }
 }
 
 /** What a read shows: everything but the secrets, and whether each secret is set. */
@@ -97,6 +159,10 @@ function publicView(entry: ConfigEntry): Record<string, unknown> {
     delete view[secret];
     view[`${secret}_set`] = entry[secret] !== undefined;
   }
+  if (entry.sectigo_proxy_url) {
+    view.sectigo_proxy_url = redactedProxyUrl(entry.sectigo_proxy_url);
+    view.sectigo_proxy_password_set = proxyPasswordOf(entry.sectigo_proxy_url) !== '';
+  }
   return view;
 }
 
@@ -104,7 +170,9 @@ export const configPath = definePath<EngineContext>({
   pattern: 'configs/:config',
   synopsis: 'An SCM connection (URL, credentials, organisation, certificate family) and enroll defaults',
   help: `Write creates or updates (fields merge onto the existing entry; a password not resent is kept).
-Read never shows \`sectigo_cm_password\` or \`sectigo_cm_client_secret\`; it shows \`sectigo_cm_password_set: true\`.
+Read never shows \`sectigo_cm_password\`, \`sectigo_cm_client_secret\` or the password in \`sectigo_proxy_url\`;
+it shows \`sectigo_cm_password_set: true\` (and \`sectigo_proxy_password_set\`). Writing back the proxy URL as read
+(same user, host and port, no password) keeps the stored proxy password.
 Any enroll field (\`sectigo_ssl_cert_type\`, \`sectigo_max_timeout\`, …) stored here is a default for enrolls with this config.
 \`verify=true\` checks the credentials against SCM first and stores nothing if SCM refuses them.
 Delete removes the entry only; certificate records of the config stay.
@@ -112,6 +180,7 @@ Delete removes the entry only; certificate records of the config stay.
     vault write sectigo-vault-pki/configs/web @config.json
     vault read sectigo-vault-pki/configs/web`,
   fields,
+  keepsUnknownFields: true,
   operations: {
     read: async ({ params }, ctx) => {
       const entry = await ctx.lifecycle.configs.get(params.config);
@@ -121,7 +190,7 @@ Delete removes the entry only; certificate records of the config stay.
       const { entry, ignored } = prepareConfig(await ctx.lifecycle.configs.get(params.config), params.config, data);
       if (data.verify === true) await ctx.verifyScmCredentials(entry, signal);
       await ctx.lifecycle.configs.put(entry);
-      return ignored.length > 0 ? { warnings: [`Endpoint ignored these unrecognized parameters: [${ignored.join(' ')}]`] } : undefined;
+      return ignored.length > 0 ? { warnings: [ignoredFieldsWarning(ignored.sort())] } : undefined;
     },
     delete: async ({ params }, ctx) => {
       await ctx.lifecycle.configs.delete(params.config);

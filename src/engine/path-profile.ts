@@ -1,4 +1,5 @@
 import { definePath } from '../framework/path.js';
+import { enrollFields } from '../lifecycle/enroll-request.js';
 import { downloadProfile, parseProfileId } from '../lifecycle/profiles.js';
 import type { EngineContext } from './context.js';
 
@@ -16,7 +17,7 @@ the validity against it before anything is sent to SCM.
 **read** returns the stored profile as SCM sent it (\`id\`, \`name\`, \`description\`, \`terms\`, \`keyTypes\`,
 \`useSecondaryOrgName\`). **delete** removes the stored copy (checks stop).`,
   fields: {
-    sectigo_cm_org_id: { type: 'integer', minimum: 1, description: 'Only profiles this organization or department may use' },
+    sectigo_cm_org_id: { ...enrollFields.sectigo_cm_org_id, description: 'Only profiles this organization or department may use' },
   },
   operations: {
     update: async (req, ctx) => {

@@ -26,7 +26,7 @@ their place. State \`Replaced\` means SCM accepted and the new certificate is no
     sectigo_ssl_cert_subject_alt_names: enrollFields.sectigo_ssl_cert_subject_alt_names,
     sectigo_csr: enrollFields.sectigo_csr,
     sectigo_private_key: enrollFields.sectigo_private_key,
-    sectigo_csr_key_algo: { type: 'string', description: 'Key algorithm of the new key: RSA, EC or ECDSA (default: as the old key)' },
+    sectigo_csr_key_algo: { ...enrollFields.sectigo_csr_key_algo, description: 'Key algorithm of the new key: RSA, EC or ECDSA (default: as the old key)' },
     sectigo_csr_key_size: { ...enrollFields.sectigo_csr_key_size, description: 'Size or curve of the new key (default: as the old key)' },
     sectigo_ssl_cert_type: enrollFields.sectigo_ssl_cert_type,
     sectigo_client_cert_type: enrollFields.sectigo_client_cert_type,

@@ -58,8 +58,14 @@ export interface PathDefinition<C = unknown> {
   /** Markdown, returned by `?help=1`. */
   help: string;
   fields: Record<string, FieldSchema>;
-  /** Reject fields not listed (default false: the plugin's JSON files carry extras). */
+  /**
+   * Reject fields not listed. By default (the plugin's JSON files carry
+   * extras) they are dropped and named in Vault's "Endpoint ignored these
+   * unrecognized parameters" warning.
+   */
   strict?: boolean;
+  /** The handler gets fields not listed too, and says itself what it ignored (configs keep `sectigo_*` extras). */
+  keepsUnknownFields?: boolean;
   /** Fields that must be present for `update`. */
   required?: string[];
   operations: Partial<Record<Operation, OperationHandler<C>>>;

@@ -12,7 +12,7 @@ import { HttpError } from './errors.js';
 import { renderHelp } from './help.js';
 import type { PathDefinition, PathResponse } from './path.js';
 import { compilePattern } from './path-matcher.js';
-import { compileValidator } from './validation.js';
+import { compileValidator, ignoredFieldsWarning } from './validation.js';
 
 export interface MountOptions<C> {
   /** Without slashes: 'sectigo-vault-pki'. */
@@ -61,8 +61,8 @@ export function mountPaths<C>(options: MountOptions<C>): Middleware<RequestState
       }
       throw new HttpError(405, `unsupported operation: ${operation} on ${vaultPath}`);
     }
-    const data = route.validate(operation, ctx.state.data);
-    const result: PathResponse | void = await handler(
+    const { data, ignored } = route.validate(operation, ctx.state.data);
+    const answer: PathResponse | void = await handler(
       {
         params,
         data,
@@ -74,6 +74,7 @@ export function mountPaths<C>(options: MountOptions<C>): Middleware<RequestState
       },
       options.context,
     );
+    const result = ignored.length > 0 && !answer?.raw ? { ...answer, warnings: [ignoredFieldsWarning(ignored), ...(answer?.warnings ?? [])] } : answer;
     if (result?.raw) {
       writeJson(ctx, result.raw.status, result.raw.body);
       return;

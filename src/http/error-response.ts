@@ -25,6 +25,18 @@ function statusOf(err: unknown): number | undefined {
   return STATUS_OF_KIND.find(([kind]) => err instanceof kind)?.[1];
 }
 
+/**
+ * SCM's own refusals are 502 (its code and words travel in the message);
+ * SCM rate-limiting us is the caller's 429, with SCM's Retry-After, so
+ * clients back off as they would from any rate limit. No answer: 503 when
+ * SCM was provably never reached, 504 when the request went out and no
+ * answer came (SCM may have acted on it).
+ */
+function scmStatus(err: ScmError): number {
+  if (err.transport) return err.notSent ? 503 : 504;
+  return err.httpStatus === 429 ? 429 : 502;
+}
+
 export function errorResponse(): Middleware<RequestState> {
   return async (ctx, next) => {
     try {
@@ -37,8 +49,9 @@ export function errorResponse(): Middleware<RequestState> {
         const message = (err as Error).message;
         writeErrors(ctx, status, message ? [message] : []);
       } else if (err instanceof ScmError) {
-        ctx.state.logger.warn({ scm_status: err.httpStatus, scm_code: err.code, transport: err.transport }, err.message);
-        writeErrors(ctx, err.transport ? 503 : 502, [err.message]);
+        ctx.state.logger.warn({ scm_status: err.httpStatus, scm_code: err.code, transport: err.transport, not_sent: err.notSent }, err.message);
+        if (err.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(err.retryAfterSeconds));
+        writeErrors(ctx, scmStatus(err), [err.message]);
       } else {
         ctx.state.logger.error({ err }, 'internal error');
         writeErrors(ctx, 500, [`internal error; see the server log for request ${ctx.state.requestId}`]);

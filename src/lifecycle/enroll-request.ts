@@ -12,8 +12,9 @@ import { splitSubjectAltNames } from '../pki/subject-alt-names.js';
 import type { CertificateType } from './record.js';
 
 const text = (description: string, maxLength = 256): FieldSchema => ({ type: 'string', maxLength, description });
-const int = (description: string, minimum?: number): FieldSchema =>
-  minimum === undefined ? { type: 'integer', description } : { type: 'integer', minimum, description };
+/** SCM's ids and terms are Java ints: a larger number is refused here rather than by SCM. */
+export const SCM_INT_MAX = 2_147_483_647;
+const scmInt = (description: string, minimum: number): FieldSchema => ({ type: 'integer', minimum, maximum: SCM_INT_MAX, description });
 
 const customFields = (description: string): FieldSchema => ({
   type: 'array',
@@ -46,28 +47,28 @@ export const enrollFields = {
   sectigo_csr_location: text('CSR subject L', 128),
   sectigo_csr_state: text('CSR subject ST', 128),
   sectigo_csr_country: text('CSR subject C (two letters)', 2),
-  sectigo_csr_key_algo: { type: 'string', description: 'Key algorithm: RSA, EC or ECDSA (default RSA)' },
-  sectigo_csr_key_size: { type: ['string', 'integer'], description: 'RSA bits (2048, 3072, 4096) or EC curve (P256, P-384, 521, …); "2048" and 2048 both work' },
+  sectigo_csr_key_algo: { type: 'string', maxLength: 16, description: 'Key algorithm: RSA, EC or ECDSA (default RSA)' },
+  sectigo_csr_key_size: { type: ['string', 'integer'], maxLength: 16, description: 'RSA bits (2048, 3072, 4096) or EC curve (P256, P-384, 521, …); "2048" and 2048 both work' },
   // SSL order
-  sectigo_ssl_cert_type: int('SCM SSL certificate profile id (certType)', 1),
-  sectigo_ssl_cert_validity: int('Term in days; must be one of the profile\'s terms', 1),
+  sectigo_ssl_cert_type: scmInt('SCM SSL certificate profile id (certType)', 1),
+  sectigo_ssl_cert_validity: scmInt('Term in days; must be one of the profile\'s terms', 1),
   sectigo_ssl_cert_format_type: text('Collect format: x509, x509CO, pem, pemia, x509R, base64, … (default x509)', 16),
   sectigo_ssl_cert_comments: text('Comments stored with the SCM order', 1024),
   sectigo_ssl_cert_external_requester: text('Comma-separated e-mail addresses notified by SCM', 512),
-  sectigo_ssl_cert_subject_alt_names: { type: ['string', 'array'], items: { type: 'string' }, description: 'Subject alternative names: comma string or array; also put into the CSR' },
-  sectigo_ssl_cert_num_servers: int('Legacy SCM numberServers', 0),
-  sectigo_ssl_cert_server_type: int('Legacy SCM serverType (-1 = other)'),
+  sectigo_ssl_cert_subject_alt_names: { type: ['string', 'array'], maxLength: 65_536, maxItems: 1_000, items: { type: 'string', maxLength: 1_024 }, description: 'Subject alternative names: comma string or array; also put into the CSR' },
+  sectigo_ssl_cert_num_servers: scmInt('Legacy SCM numberServers', 0),
+  sectigo_ssl_cert_server_type: scmInt('Legacy SCM serverType (-1 = other)', -1),
   sectigo_ssl_cert_custom_fields: customFields('SCM custom fields: [{"name":…, "value":…}]'),
   // client (S/MIME)
-  sectigo_client_cert_type: int('SCM client certificate profile id (certType)', 1),
-  sectigo_client_cert_validity: int('Term in days; must be one of the profile\'s terms', 1),
+  sectigo_client_cert_type: scmInt('SCM client certificate profile id (certType)', 1),
+  sectigo_client_cert_validity: scmInt('Term in days; must be one of the profile\'s terms', 1),
   sectigo_client_cert_first_name: text('First name of the certificate holder', 64),
   sectigo_client_cert_middle_name: text('Middle name of the certificate holder', 64),
   sectigo_client_cert_last_name: text('Last name of the certificate holder', 64),
   sectigo_client_cert_email: { type: 'string', format: 'email', maxLength: 128, description: 'E-mail address of the certificate holder' },
   sectigo_client_cert_custom_fields: customFields('SCM custom fields: [{"name":…, "value":…}]'),
   // both
-  sectigo_cm_org_id: int('SCM organization or department id (overrides the config entry)', 1),
+  sectigo_cm_org_id: scmInt('SCM organization or department id (overrides the config entry)', 1),
   sectigo_csr: { type: 'string', maxLength: 32_767, description: 'PEM CSR to send instead of generating one' },
   sectigo_private_key: { type: 'string', maxLength: 16_384, secret: true, description: 'PEM private key to use (and store) instead of generating one' },
   ...collectFields,
@@ -75,7 +76,7 @@ export const enrollFields = {
   idempotency_key: text('Retrying with the same key returns the first result and never orders twice (24 h)', 256),
   // Older plugin samples carry credentials in the enroll payload; accepted, never used or stored.
   sectigo_cm_user: text('Ignored: the config entry\'s credentials are used'),
-  sectigo_cm_password: { type: 'string', secret: true, description: 'Ignored: the config entry\'s credentials are used' },
+  sectigo_cm_password: { type: 'string', maxLength: 1024, secret: true, description: 'Ignored: the config entry\'s credentials are used' },
 } satisfies Record<string, FieldSchema>;
 
 export interface CustomField {
@@ -93,7 +94,8 @@ export interface EnrollRequest {
   sectigo_csr_state?: string;
   sectigo_csr_country?: string;
   sectigo_csr_key_algo: string;
-  sectigo_csr_key_size: string | number;
+  /** Absent: the algorithm's usual size (pki's parseKeySpec). */
+  sectigo_csr_key_size?: string | number;
   sectigo_ssl_cert_type?: number;
   sectigo_ssl_cert_validity?: number;
   sectigo_ssl_cert_format_type: string;
@@ -122,7 +124,6 @@ export interface EnrollRequest {
 
 export const ENROLL_DEFAULTS = {
   sectigo_csr_key_algo: 'RSA',
-  sectigo_csr_key_size: '2048',
   sectigo_ssl_cert_format_type: 'x509',
   sectigo_max_timeout: 60,
   sectigo_loop_period: 5,
@@ -177,9 +178,15 @@ export function parseEnrollRequest(
     if (name === 'sectigo_cm_user' || name === 'sectigo_cm_password') continue;
     if (configDefaults[name] !== undefined && configDefaults[name] !== null) merged[name] = configDefaults[name];
   }
+  const given = (value: unknown) => value !== undefined && value !== null && value !== '';
+  // A config's default size belongs to its default algorithm: a request for
+  // EC must not inherit "2048" and be told that is not a curve.
+  if (given(request.sectigo_csr_key_algo) && !given(request.sectigo_csr_key_size) && !sameAlgorithm(request.sectigo_csr_key_algo, merged.sectigo_csr_key_algo)) {
+    delete merged.sectigo_csr_key_size;
+  }
   for (const [name, value] of Object.entries(request)) {
     if (name === 'sectigo_cm_user' || name === 'sectigo_cm_password') continue;
-    if (value !== undefined && value !== null && value !== '') merged[name] = value;
+    if (given(value)) merged[name] = value;
   }
   const data = decodeJsonStrings(merged);
   validateMerged ??= ajv.compile(toAjvSchema(enrollFields));
@@ -189,6 +196,11 @@ export function parseEnrollRequest(
     throw new UserError(`${field}: ${error?.message ?? 'invalid value'}`);
   }
   return data as unknown as EnrollRequest;
+}
+
+function sameAlgorithm(a: unknown, b: unknown): boolean {
+  const family = (algo: unknown) => (String(algo ?? '').trim().toUpperCase() === 'RSA' ? 'RSA' : 'EC');
+  return family(a) === family(b);
 }
 
 /** Fields that must be there for each family when the caller gives no CSR. */

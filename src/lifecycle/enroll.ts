@@ -146,13 +146,18 @@ async function placeOrder(
   try {
     return await enroll();
   } catch (error) {
-    // A 4xx is SCM refusing: nothing was bought, the key may be retried.
-    // Anything else (unreachable, 5xx) may have placed the order after all:
-    // the intent stays for the background collector to look for it at SCM.
-    const refused = error instanceof ScmError && !error.transport && error.httpStatus < 500;
+    // A 4xx is SCM refusing, and a connection that was never established
+    // (refused, no such host) carried no order: nothing was bought, the intent
+    // goes and the key may be retried at once. Anything else (a timeout or
+    // reset after sending, a 5xx) may have placed the order after all: the
+    // intent stays for the background collector to look for it at SCM.
+    const neverPlaced = error instanceof ScmError && (error.transport ? error.notSent : error.httpStatus < 500);
     const key = intent.idempotency;
-    if (refused) await deps.batch(deps.intents.noOrderOps(intent, deps.idempotency));
+    if (neverPlaced) await deps.batch(deps.intents.noOrderOps(intent, deps.idempotency));
     else if (key) await deps.idempotency.markUnknown(intent.config_name, key.key_hash, key.payload_hash);
+    if (error instanceof ScmError && error.transport && !error.notSent) {
+      throw new ScmError(error.httpStatus, error.code, `${error.description}; if SCM placed the order, scmpki finds it and stores the certificate: retry with the same Idempotency-Key to get it`, true);
+    }
     throw error;
   }
 }

@@ -5,10 +5,10 @@
  * `sectigo_private_key`, the certificate belongs to that key.
  */
 import { UpstreamError, UserError } from '../errors.js';
-import { parseCertificate, readPrivateKey } from '../pki/index.js';
+import { certificateMatchesKey, parseCertificate, readPrivateKey } from '../pki/index.js';
 import { inRequestTerms } from './request-field-names.js';
 import { collectAttempt, collectUntilIssued, recordAfterCollect } from './collect-loop.js';
-import { ENROLL_DEFAULTS } from './enroll-request.js';
+import { ENROLL_DEFAULTS, SCM_INT_MAX } from './enroll-request.js';
 import { collectForRequest } from './collect-record.js';
 import type { ConfigEntry } from './config-store.js';
 import { readWithAutoRenew, type ReadOptions } from './read-with-auto-renew.js';
@@ -26,18 +26,41 @@ export interface FetchOptions extends ReadOptions {
 
 /** `44166_murray` → 44166 and "murray"; the customer URI may itself contain underscores. */
 export function parseCertUniqueId(id: string): { scmId: number; customerUri: string } {
-  const match = /^(\d{1,15})_(.+)$/.exec(id);
-  if (!match) throw new UserError(`id: "${id}" is not <ssl_id or order_number>_<sectigo_cm_uri>, e.g. 44166_murray`);
+  const match = /^(\d{1,10})_(.+)$/.exec(id);
+  if (!match || Number(match[1]) > SCM_INT_MAX) throw new UserError(`id: "${id}" is not <ssl_id or order_number>_<sectigo_cm_uri>, e.g. 44166_murray`);
   return { scmId: Number(match[1]), customerUri: match[2] };
 }
 
 /** An id already stored is read as `certs/` reads it, so fetch may renew too. */
 export async function fetchCertificate(deps: RenewDeps, config: string, id: string, options: FetchOptions = {}): Promise<LifecycleResult> {
-  if (await deps.records.get(config, id)) return readWithAutoRenew(deps, config, id, options);
+  // Checked before anything else, stored id or not: a key that is not a key is the caller's mistake either way.
+  const callerKey = options.sectigo_private_key;
+  if (callerKey) inRequestTerms(() => readPrivateKey(callerKey));
+  const stored = await deps.records.get(config, id);
+  if (stored) return readStored(deps, stored, options);
   return deps.locks.flight(`fetch:${config}/${id}`, async () => {
-    if (await deps.records.get(config, id)) return readWithAutoRenew(deps, config, id, options);
+    const raced = await deps.records.get(config, id);
+    if (raced) return readStored(deps, raced, options);
     return importFromScm(deps, await deps.configs.require(config), id, options);
   });
+}
+
+/**
+ * A stored id is read as `certs/` reads it. The record keeps its own key: a
+ * `sectigo_private_key` sent with it must be the key of the stored
+ * certificate, and the answer says it was not stored.
+ */
+async function readStored(deps: RenewDeps, record: CertificateRecord, options: FetchOptions): Promise<LifecycleResult> {
+  const callerKey = options.sectigo_private_key;
+  const warnings: string[] = [];
+  if (callerKey) {
+    if (record.leaf_certificate && !inRequestTerms(() => certificateMatchesKey(record.leaf_certificate!, callerKey, { certificate: 'stored certificate' }))) {
+      throw new UserError(`sectigo_private_key: does not match the certificate stored as ${record.cert_unique_id}`);
+    }
+    if (record.private_key !== callerKey) warnings.push(`sectigo_private_key: not stored; ${record.cert_unique_id} is already stored and keeps its record`);
+  }
+  const result = await readWithAutoRenew(deps, record.config_name, record.cert_unique_id, options);
+  return warnings.length === 0 ? result : { ...result, warnings: [...warnings, ...result.warnings] };
 }
 
 async function importFromScm(deps: RenewDeps, settings: ConfigEntry, id: string, options: FetchOptions): Promise<LifecycleResult> {
@@ -46,8 +69,6 @@ async function importFromScm(deps: RenewDeps, settings: ConfigEntry, id: string,
   if (customerUri !== settings.sectigo_cm_uri) {
     throw new UserError(`id: customer URI "${customerUri}" does not match config ${config}'s sectigo_cm_uri "${settings.sectigo_cm_uri}"`);
   }
-  const callerKey = options.sectigo_private_key;
-  if (callerKey) inRequestTerms(() => readPrivateKey(callerKey));
   const orders = deps.scm.ordersFor(settings);
   const base = await baseRecord(orders, config, id, scmId, settings, options);
 

@@ -19,11 +19,13 @@ const CURVE_SPELLINGS: Record<string, EcCurve> = {
 
 /**
  * Reads a key algorithm and size as a caller spells them. Both arrive as
- * strings from `k=v` and JSON samples (`"2048"`) or as numbers.
+ * strings from `k=v` and JSON samples (`"2048"`) or as numbers. No size is
+ * the algorithm's usual one (RSA 2048, EC P-256), as Vault's `key_bits=0`.
  */
 export function parseKeySpec(algo: unknown, size: unknown): KeySpec {
   const algorithm = String(algo ?? '').trim().toUpperCase();
-  const sizeText = String(size ?? '').trim().toLowerCase();
+  const given = size !== undefined && size !== null && String(size).trim() !== '';
+  const sizeText = given ? String(size).trim().toLowerCase() : algorithm === 'RSA' ? '2048' : 'p-256';
   if (algorithm === 'RSA') {
     const bits = Number(sizeText);
     if (!RSA_BITS.includes(bits as RsaBits)) {

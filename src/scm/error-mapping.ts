@@ -37,12 +37,40 @@ function parseErrorBody(body: string): { code: number; description: string } | u
   return { code: numericCode, description: truncate(withDetails) };
 }
 
+/**
+ * Socket error codes raised before a connection to SCM (or the proxy) was
+ * established, so before any byte of a request was written: refused, no such
+ * host, no route, or SCM's TLS certificate refused during the handshake.
+ */
+export const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 /** No answer from SCM (reset, DNS, TLS, proxy): httpStatus 0, transport=true. */
 export function scmErrorFromTransport(err: unknown): { error: ScmError; socketCode?: string } {
   const socketCode = socketCodeOf(err);
   const message = (err instanceof Error ? err.message : String(err)) || 'connection failed';
   const description = socketCode && !message.includes(socketCode) ? `${socketCode}: ${message}` : message;
-  return { error: new ScmError(0, UNKNOWN_ERROR_CODE, description, true), socketCode };
+  const notSent = socketCode !== undefined && NOT_SENT_CODES.has(socketCode);
+  return { error: new ScmError(0, UNKNOWN_ERROR_CODE, description, true, { notSent }), socketCode };
+}
+
+/** The same error, with SCM's `Retry-After` (seconds or an HTTP date) in seconds. */
+export function withRetryAfter(error: ScmError, header: string | undefined, now = Date.now()): ScmError {
+  const ms = header === undefined ? undefined : parseRetryAfterMs(header, now);
+  if (ms === undefined) return error;
+  return new ScmError(error.httpStatus, error.code, error.description, error.transport, { retryAfterSeconds: Math.ceil(ms / 1000) });
+}
+
+/** `Retry-After` is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+export function parseRetryAfterMs(value: string, now = Date.now()): number | undefined {
+  const trimmed = value.trim();
+  if (/^\d{1,9}$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
 }
 
 /** axios's own codes say which stage failed, not why; the socket's code is under `cause`. */

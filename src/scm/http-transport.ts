@@ -3,7 +3,7 @@ import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
 import axios, { type AxiosInstance, type AxiosProxyConfig } from 'axios';
 import { ScmError } from './errors.js';
-import { scmErrorFromResponse, scmErrorFromTransport, UNKNOWN_ERROR_CODE } from './error-mapping.js';
+import { scmErrorFromResponse, scmErrorFromTransport, UNKNOWN_ERROR_CODE, withRetryAfter } from './error-mapping.js';
 import { delayBeforeRetry, type FailedAttempt, type RetryPolicy } from './retry.js';
 import type { ScmLimiter } from './limiter.js';
 import type { ScmCredentials } from './auth.js';
@@ -194,7 +194,7 @@ export class ScmHttpTransport {
           ? { response }
           : {
               failure: {
-                error: toError(response.status, response.body.toString('utf8')),
+                error: withRetryAfter(toError(response.status, response.body.toString('utf8')), response.headers['retry-after']),
                 retryAfterHeader: response.headers['retry-after'],
               },
             };

@@ -1,4 +1,5 @@
 import { ScmError } from './errors.js';
+import { NOT_SENT_CODES, parseRetryAfterMs } from './error-mapping.js';
 
 /**
  * Which failed attempts are tried again, and after how long.
@@ -27,9 +28,6 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetryAfterMs: 60_000,
 };
 
-/** Socket error codes raised before any byte of the request reached SCM. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-
 export interface FailedAttempt {
   error: ScmError;
   /** Node's socket error code for transport failures (`ECONNRESET`, …). */
@@ -50,11 +48,11 @@ export function delayBeforeRetry(
 ): number | undefined {
   if (attempt >= policy.retries) return undefined;
   const { error } = failure;
-  const notSent = error.transport && failure.socketCode !== undefined && NOT_SENT_CODES.has(failure.socketCode);
+  const notSent = error.notSent || (error.transport && failure.socketCode !== undefined && NOT_SENT_CODES.has(failure.socketCode));
   const retryable = error.transport || error.httpStatus >= 500 || error.httpStatus === 429;
   if (!retryable || (!idempotent && !notSent)) return undefined;
 
-  const retryAfter = failure.retryAfterHeader === undefined ? undefined : parseRetryAfter(failure.retryAfterHeader, now);
+  const retryAfter = failure.retryAfterHeader === undefined ? undefined : parseRetryAfterMs(failure.retryAfterHeader, now);
   if (retryAfter !== undefined) {
     return retryAfter <= policy.maxRetryAfterMs ? retryAfter : undefined;
   }
@@ -65,10 +63,4 @@ export function delayBeforeRetry(
 }
 
 /** `Retry-After` is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string, now = Date.now()): number | undefined {
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
-}
+export const parseRetryAfter = parseRetryAfterMs;

@@ -27,7 +27,7 @@ t.test('bad input gets a 4xx naming the problem, and the server keeps serving', 
   const wrongTypes = await put('/v1/sectigo-vault-pki/configs/web', JSON.stringify({ ...configAsStrings(), sectigo_cm_org_id: 'abc', sectigo_verify_tls: 'perhaps', sectigo_config_type: 'tls' }));
   t.equal(wrongTypes.status, 400);
   const message = await firstError(wrongTypes);
-  t.match(message, /sectigo_cm_org_id: must be integer/);
+  t.match(message, /sectigo_cm_org_id: must be a decimal integer, not "abc"/);
   t.match(message, /sectigo_verify_tls: must be boolean/);
   t.match(message, /sectigo_config_type: must be one of ssl_cert, client_cert/);
 

@@ -30,7 +30,7 @@ t.test('hvac 0.11.2 (Debian python3-hvac) works against the server', async (t) =
   t.equal(results.health_get.sealed, false);
   t.equal(results.mount_type, 'sectigo-vault-pki');
   t.equal(results.mount_type_top, 'sectigo-vault-pki');
-  t.same(results.bad_request_errors, ['sectigo_cm_org_id: must be integer'], 'errors parsed: exact Content-Type');
+  t.same(results.bad_request_errors, ['sectigo_cm_org_id: must be a decimal integer, not "many"'], 'errors parsed: exact Content-Type');
 
   t.same(results.token_create, { orphan: false, lease_duration: 3600, renewable: true, policies: ['root'] }, 'auth.token.create');
   t.match(results.token_lookup, { orphan: false, path: 'auth/token/create', display_name: 'token', num_uses: 0 });

@@ -1,5 +1,4 @@
 import t from 'tap';
-import { UserError } from '../../src/errors.js';
 import { inRequestTerms } from '../../src/lifecycle/request-field-names.js';
 import {
   buildCsr,
@@ -30,7 +29,12 @@ t.test('parseKeySpec names the field that is wrong', async (t) => {
   t.throws(() => inRequestTerms(() => parseKeySpec('RSA', 'P256')), { message: /^sectigo_csr_key_size:/ });
   t.throws(() => inRequestTerms(() => parseKeySpec('EC', '2048')), { message: /^sectigo_csr_key_size: "2048" is not a supported EC curve/ });
   t.throws(() => inRequestTerms(() => parseKeySpec('EC', 'P224')), { message: /^sectigo_csr_key_size:/ });
-  t.throws(() => inRequestTerms(() => parseKeySpec('EC', undefined)), UserError);
+});
+
+t.test('no size is the algorithm\'s usual one, as Vault\'s key_bits=0', async (t) => {
+  t.same(parseKeySpec('EC', undefined), { algorithm: 'EC', curve: 'P-256' });
+  t.same(parseKeySpec('ECDSA', null), { algorithm: 'EC', curve: 'P-256' });
+  t.same(parseKeySpec('RSA', ''), { algorithm: 'RSA', bits: 2048 });
 });
 
 const SPECS: KeySpec[] = [

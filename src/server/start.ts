@@ -4,7 +4,7 @@
  * command wraps it with flags, printing and signals.
  *
  * The order makes a failed first start leave nothing behind that a second
- * start cannot finish (docs/security-init.md):
+ * start cannot finish (docs/security.md, "Initialisation"):
  *
  *   1. check what can be checked without writing: the TLS pair loads and
  *      matches, plain HTTP is allowed here, the seal key reads (data-dir.ts);

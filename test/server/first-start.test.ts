@@ -1,5 +1,5 @@
 /**
- * A first start faulted or killed at each step (docs/security-init.md):
+ * A first start faulted or killed at each step (docs/security.md, "Initialisation"):
  * the operator always ends with a root token or a clear recovery path, and
  * an existing database is never given a new seal key. The server runs as its
  * own process (the built binary), as operators run it.

@@ -36,9 +36,12 @@ export function syntheticRecord(template: CertificateRecord, index: number, opti
   };
   if (options.status === 'Applied') return withState({ ...base, ...unissuedOrderFields() }, 'Applied');
   const now = Date.now();
+  const notAfter = now + (options.daysLeft?.(index) ?? 300) * DAY_MS;
   return {
     ...withState({ ...base, state: [] }, 'Issued'),
-    not_after: new Date(now + (options.daysLeft?.(index) ?? 300) * DAY_MS).toISOString(),
+    // A one-year certificate that far into its life, as the estate would hold.
+    not_before: new Date(notAfter - 365 * DAY_MS).toISOString(),
+    not_after: new Date(notAfter).toISOString(),
     last_synced_at: new Date(now).toISOString(),
   };
 }

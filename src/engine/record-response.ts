@@ -20,6 +20,9 @@ export function recordOperation<O>(
   operation: (lifecycle: LifecycleServices, config: string, id: string, options: O & { signal: AbortSignal }) => Promise<LifecycleResult>,
   options: (data: Record<string, unknown>, req: PathRequest) => O = (data) => data as O,
 ): OperationHandler<EngineContext> {
-  return async (req, ctx) =>
-    recordResponse(await operation(ctx.lifecycle, req.params.config, req.params.id, { ...options(req.data, req), signal: req.signal }));
+  return async (req, ctx) => {
+    // The signal is passed on as a getter, so a read that waits on nothing never makes one.
+    const withSignal = Object.defineProperty({ ...options(req.data, req) }, 'signal', { get: () => req.signal, enumerable: true }) as O & { signal: AbortSignal };
+    return recordResponse(await operation(ctx.lifecycle, req.params.config, req.params.id, withSignal));
+  };
 }

@@ -68,7 +68,10 @@ export function mountPaths<C>(options: MountOptions<C>): Middleware<RequestState
         data,
         headers: ctx.headers as Record<string, string | undefined>,
         requestId: ctx.state.requestId,
-        signal: ctx.state.signal,
+        // Read on use: the signal is made only for requests that wait on something.
+        get signal() {
+          return ctx.state.signal;
+        },
         token: ctx.state.token && { id: ctx.state.clientToken!, entry: ctx.state.token },
         may: (capability) => ctx.state.granted === 'all' || (ctx.state.granted?.has(capability) ?? false),
       },

@@ -1,6 +1,6 @@
-import 'reflect-metadata';
 import { createHash, X509Certificate as NodeX509Certificate } from 'node:crypto';
-import { SubjectAlternativeNameExtension, X509Certificate } from '@peculiar/x509';
+import type { X509Certificate } from '@peculiar/x509';
+import { x509 } from './x509-library.js';
 import { UserError } from '../errors.js';
 import { describePublicKey, type PublicKeyInfo } from './keys.js';
 import { findPemBlocks, toPem } from './pem-text.js';
@@ -42,11 +42,11 @@ export function parseCertificate(pem: string, field = 'certificate'): ParsedCert
   let names: X509Certificate;
   try {
     cert = new NodeX509Certificate(der);
-    names = new X509Certificate(der);
+    names = new (x509().X509Certificate)(der);
   } catch {
     throw new UserError(`${field}: the PEM certificate could not be decoded (damaged or truncated?)`);
   }
-  const san = names.getExtension(SubjectAlternativeNameExtension);
+  const san = names.getExtension(x509().SubjectAlternativeNameExtension);
   return {
     pem: toPem('CERTIFICATE', der),
     serialNumber: colonHex(names.serialNumber.replace(/^(00)+(?=..)/, '').toUpperCase()),

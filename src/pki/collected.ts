@@ -1,5 +1,4 @@
-import 'reflect-metadata';
-import { X509Certificates } from '@peculiar/x509';
+import { x509 } from './x509-library.js';
 import { orderChain, splitPemChain } from './chain.js';
 import { PkiInputError } from './input-error.js';
 import { findPemBlocks, toPem } from './pem-text.js';
@@ -91,7 +90,7 @@ function certificatesOfPkcs7(body: string | Buffer, format: CollectFormat): stri
     der = block ? block.der : new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'base64'));
   }
   try {
-    return new X509Certificates(der).map((cert) => toPem('CERTIFICATE', new Uint8Array(cert.rawData)));
+    return new (x509().X509Certificates)(der).map((cert) => toPem('CERTIFICATE', new Uint8Array(cert.rawData)));
   } catch {
     throw new CollectedBodyError(`SCM's ${format} body is not a readable PKCS#7 certificate bundle`, false);
   }

@@ -1,6 +1,6 @@
-import 'reflect-metadata';
 import { createPublicKey, webcrypto } from 'node:crypto';
-import { Pkcs10CertificateRequest, type SubjectAlternativeNameExtension } from '@peculiar/x509';
+import type { Pkcs10CertificateRequest, SubjectAlternativeNameExtension } from '@peculiar/x509';
+import { x509 } from './x509-library.js';
 import { SUBJECT_ATTRIBUTES, type CsrSubject } from './csr-subject.js';
 import { PkiInputError } from './input-error.js';
 import { describeKeySpec, type KeySpec } from './key-spec.js';
@@ -16,7 +16,7 @@ export function decodeCsr(pem: string): Pkcs10CertificateRequest {
     throw new PkiInputError('csr', 'not a PEM certificate request (perhaps a file path was passed instead of its contents?)');
   }
   try {
-    return new Pkcs10CertificateRequest(block.der);
+    return new (x509().Pkcs10CertificateRequest)(block.der);
   } catch {
     throw new PkiInputError('csr', 'the PEM certificate request could not be decoded (damaged or truncated?)');
   }

@@ -1,12 +1,21 @@
 import http from 'node:http';
 import https from 'node:https';
+import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import axios, { type AxiosInstance, type AxiosProxyConfig } from 'axios';
+import type { AxiosInstance, AxiosProxyConfig, AxiosStatic } from 'axios';
 import { ScmError } from './errors.js';
 import { scmErrorFromResponse, scmErrorFromTransport, UNKNOWN_ERROR_CODE, withRetryAfter } from './error-mapping.js';
 import { delayBeforeRetry, type FailedAttempt, type RetryPolicy } from './retry.js';
 import type { ScmLimiter } from './limiter.js';
 import type { ScmCredentials } from './auth.js';
+
+const require = createRequire(import.meta.url);
+let axiosLoaded: AxiosStatic | undefined;
+
+/** axios loads with the first SCM client, not with every start (about 70 ms of a server's start-up). */
+function axiosLibrary(): AxiosStatic {
+  return (axiosLoaded ??= require('axios') as AxiosStatic);
+}
 
 export interface ScmRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -82,7 +91,7 @@ export class ScmHttpTransport {
       rejectUnauthorized: options.verifyTls,
     });
     this.agents = [httpAgent, httpsAgent];
-    this.http = axios.create({
+    this.http = axiosLibrary().create({
       httpAgent,
       httpsAgent,
       // Only the configured proxy: an HTTPS_PROXY in the server's environment

@@ -83,6 +83,8 @@ export interface CreateTokenOptions {
   meta?: Record<string, string> | null;
   /** A fixed token id (the dev-mode root token). */
   id?: string;
+  /** Written in the same batch as the token (the root token's "issued" marker). */
+  alsoWrite?: BatchOp[];
 }
 
 export const ROOT_POLICY = 'root';
@@ -196,7 +198,7 @@ export class TokenStore {
         meta: options.meta ?? null,
       };
       const tokenHash = hashOf(id);
-      const ops: BatchOp[] = [{ type: 'put', key: layout.token(tokenHash), value: entry }, ...accessorLink(entry, tokenHash)];
+      const ops: BatchOp[] = [{ type: 'put', key: layout.token(tokenHash), value: entry }, ...accessorLink(entry, tokenHash), ...(options.alsoWrite ?? [])];
       if (parent) ops.push({ type: 'putClear', key: layout.tokenChild(parent.entry.accessor, entry.accessor), value: {} });
       await this.storage.batch(ops);
       return { id, entry, warnings };
@@ -327,8 +329,9 @@ export class TokenStore {
       parent: undefined,
       path: 'auth/token/root',
       id,
+      // One batch: a crash cannot leave a stored root token without the marker (the next start would make another).
+      alsoWrite: [{ type: 'put', key: layout.rootTokenIssued, value: true }],
     });
-    await this.storage.put(layout.rootTokenIssued, true);
     return created.id;
   }
 

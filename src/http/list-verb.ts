@@ -43,6 +43,12 @@ function replayOnSocket(server: Server, socket: Socket, request: Buffer): void {
       done(err);
     },
   });
+  // The request still comes from the client's address (access log, audit entries).
+  Object.defineProperties(connection, {
+    remoteAddress: { value: socket.remoteAddress },
+    remotePort: { value: socket.remotePort },
+    remoteFamily: { value: socket.remoteFamily },
+  });
   socket.once('close', () => connection.destroy());
   server.emit('connection', connection);
   connection.push(request);

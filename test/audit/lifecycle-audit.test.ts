@@ -64,6 +64,8 @@ t.test('the audit log of a full lifecycle holds every request, the SCM order ids
       if (reply.body?.request_id) t.ok(byId.has(reply.body.request_id), `${path}: its request id`);
     }
     t.ok(log.some((line) => line.request.path === `${MOUNT}/enroll/people`), 'the fixture\'s own requests too');
+    const listed = log.find((line) => line.request.path === `${MOUNT}/certs/web` && line.request.operation === 'list');
+    t.equal(listed?.request.remote_address, '127.0.0.1', 'a LIST-verb request keeps the client\'s address');
   });
 
   t.test('each enroll, renew, replace and revoke carries the SCM order it produced', async (t) => {

@@ -15,7 +15,7 @@ export interface Setup {
   server: TestServer;
   sim: Simulator;
   /** One request to the engine mount: `call('POST', 'revoke/web/1_demo', {...})`. */
-  call(method: string, path: string, body?: unknown): Promise<ApiReply>;
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiReply>;
   /** Writes config `name` (connection to the test simulator, plus the given fields). */
   writeConfig(name: string, fields: Record<string, unknown>): Promise<void>;
   /** `openssl verify` of a leaf against the simulator's root and intermediate: openssl's verdict. */

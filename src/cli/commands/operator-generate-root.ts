@@ -21,7 +21,7 @@ Usage: scmpki operator generate-root [-config=FILE] [-token-file=FILE]
   working; revoke them with their own token if you still have it.
 
       $ systemctl stop scmpki
-      $ scmpki operator generate-root -config=/etc/scmpki/scmpki.json -token-file=/root/scmpki-root-token
+      $ scmpki operator generate-root -config=scmpki.json -token-file=root-token
       $ systemctl start scmpki
 
 Options:

@@ -21,7 +21,7 @@ Usage: scmpki operator init [-config=FILE] [-token-file=FILE]
   and prints the token once. A data directory that already holds a database
   is refused; for a new root token use "scmpki operator generate-root".
 
-      $ scmpki operator init -config=/etc/scmpki/scmpki.json -token-file=/root/scmpki-root-token
+      $ scmpki operator init -config=scmpki.json -token-file=root-token
 
 Options:
   -config=FILE       The server's JSON config file (SCMPKI_* variables apply as for the server)

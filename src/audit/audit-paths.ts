@@ -2,22 +2,15 @@
  * sys/audit and sys/audit-hash: what `vault audit enable|disable|list` and
  * hvac's sys.enable_audit_device / calculate_hash call. Every operation
  * needs `sudo` on its path besides the usual capability (root-protected in
- * Vault): whoever can switch the audit trail off can act unseen.
+ * Vault, and in auth/enforce-policies.ts here): whoever can switch the audit
+ * trail off can act unseen.
  */
 import { NotFoundError } from '../errors.js';
-import { HttpError } from '../framework/errors.js';
-import { definePath, type PathDefinition, type PathRequest } from '../framework/path.js';
-import type { TokenEntry } from '../auth/token-store.js';
+import { definePath, type PathDefinition } from '../framework/path.js';
 import type { AuditBroker } from './broker.js';
 
 export interface AuditPathContext {
   broker: AuditBroker;
-  /** Root, or a policy granting `sudo` on `path`. */
-  hasSudo(token: TokenEntry, path: string): Promise<boolean>;
-}
-
-async function requireSudo(req: PathRequest, ctx: AuditPathContext, path: string): Promise<void> {
-  if (!req.token || !(await ctx.hasSudo(req.token.entry, path))) throw new HttpError(403, 'permission denied');
 }
 
 const auditDevices = definePath<AuditPathContext>({
@@ -27,7 +20,6 @@ const auditDevices = definePath<AuditPathContext>({
   fields: {},
   operations: {
     read: async (req, ctx) => {
-      await requireSudo(req, ctx, 'sys/audit');
       const devices = ctx.broker.list();
       return { raw: { status: 200, body: { ...devices, request_id: req.requestId, lease_id: '', renewable: false, lease_duration: 0, data: devices, wrap_info: null, warnings: null, auth: null } } };
     },
@@ -58,7 +50,6 @@ const auditDevice = definePath<AuditPathContext>({
   // Not strict: the vault CLI and hvac send fields of their own (seal_wrap in some versions).
   operations: {
     update: async (req, ctx) => {
-      await requireSudo(req, ctx, `sys/audit/${req.params.name}`);
       await ctx.broker.enable(req.params.name!, {
         type: req.data.type as string,
         description: req.data.description as string | undefined,
@@ -66,7 +57,6 @@ const auditDevice = definePath<AuditPathContext>({
       });
     },
     delete: async (req, ctx) => {
-      await requireSudo(req, ctx, `sys/audit/${req.params.name}`);
       await ctx.broker.disable(req.params.name!);
     },
   },
@@ -83,7 +73,6 @@ const auditHash = definePath<AuditPathContext>({
   strict: true,
   operations: {
     update: async (req, ctx) => {
-      await requireSudo(req, ctx, `sys/audit-hash/${req.params.name}`);
       const hash = ctx.broker.hash(req.params.name!, req.data.input as string);
       if (hash === undefined) throw new NotFoundError(`no audit device is enabled at "${req.params.name}"`);
       return { raw: { status: 200, body: { hash, request_id: req.requestId, lease_id: '', renewable: false, lease_duration: 0, data: { hash }, wrap_info: null, warnings: null, auth: null } } };

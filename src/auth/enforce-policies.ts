@@ -25,7 +25,8 @@ import { isRoot } from './token-store.js';
 /** What Vault's default policy lets every token do with itself. */
 const NO_POLICY_NEEDED = new Set(['auth/token/lookup-self', 'auth/token/renew-self', 'auth/token/revoke-self']);
 
-const SUDO_PREFIX = 'sys/policies/';
+/** Root-protected paths (Vault's): besides the operation's capability, a policy must grant `sudo`. */
+const SUDO_PREFIXES = ['sys/policies/', 'sys/audit'];
 
 function decodedPath(vaultPath: string): string {
   // Match what the router will route: `certs/s%65cret/x` is `certs/secret/x`.
@@ -38,7 +39,7 @@ function decodedPath(vaultPath: string): string {
 
 function isGranted(granted: Set<Capability>, state: RequestState, path: string): boolean {
   if (granted.has('deny')) return false;
-  if (path.startsWith(SUDO_PREFIX) && !granted.has('sudo')) return false;
+  if (SUDO_PREFIXES.some((prefix) => path.startsWith(prefix)) && !granted.has('sudo')) return false;
   if (state.help) return granted.size > 0;
   switch (state.operation) {
     case 'read':

@@ -10,13 +10,11 @@ import { HttpError } from '../framework/errors.js';
 import { parseDurationSeconds } from '../framework/go-values.js';
 import { definePath, type PathDefinition, type PathRequest, type PathResponse } from '../framework/path.js';
 import type { FieldSchema } from '../field-schema.js';
-import { DEFAULT_POLICY, type PolicyStore } from './policy-store.js';
+import { DEFAULT_POLICY } from './policy-store.js';
 import { isOrphan, isRoot, remainingTtl, secondsUntil, type LiveToken, type TokenEntry, type TokenStore } from './token-store.js';
 
 export interface TokenContext {
   tokens: TokenStore;
-  /** Who holds `sudo` on a path: orphan tokens need it. */
-  policies: PolicyStore;
 }
 
 /** 100 years: longer is a mistake, and far longer overflows a date (1e308 s was a 500). */
@@ -53,10 +51,6 @@ function checkSubsetOfCaller(policies: string[], caller: TokenEntry): void {
   if (extra.length > 0) {
     throw new UserError(`policies: ${extra.map((policy) => `"${policy}"`).join(', ')} not held by the calling token (a token can only create tokens with a subset of its own policies)`);
   }
-}
-
-async function holdsSudo(caller: TokenEntry, path: string, policies: PolicyStore): Promise<boolean> {
-  return isRoot(caller) || (await policies.aclFor(caller.policies)).capabilitiesOn(path).has('sudo');
 }
 
 function unixSeconds(iso: string): number {
@@ -134,7 +128,7 @@ async function createToken(req: PathRequest, ctx: TokenContext, path: 'create' |
   checkSubsetOfCaller(policies, caller.live.entry);
 
   const orphan = path === 'create-orphan' || data.no_parent === true;
-  if (orphan && !(await holdsSudo(caller.live.entry, `auth/token/${path}`, ctx.policies))) {
+  if (orphan && !req.may('sudo')) {
     // Vault answers a no_parent without sudo with 400; create-orphan needs sudo here too (Vault asks only for the path's ACL).
     if (path === 'create') throw new UserError('no_parent: root or sudo privileges required to create orphan token');
     throw new HttpError(403, 'permission denied: root or sudo on auth/token/create-orphan is required to create an orphan token');

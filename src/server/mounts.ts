@@ -4,12 +4,12 @@
  * matters where mounts nest: `sys/policies`, `sys/audit` and `sys/audit-hash`
  * before `sys`.
  */
-import { auditDevicePaths, auditHashPaths, type AuditPathContext } from '../audit/audit-paths.js';
+import { auditDevicePaths, auditHashPaths } from '../audit/audit-paths.js';
 import type { AuditBroker } from '../audit/broker.js';
 import { policyPaths } from '../auth/policy-paths.js';
 import type { PolicyStore } from '../auth/policy-store.js';
 import { tokenPaths } from '../auth/token-paths.js';
-import { isRoot, type TokenStore } from '../auth/token-store.js';
+import type { TokenStore } from '../auth/token-store.js';
 import type { EngineContext } from '../engine/context.js';
 import { enginePaths } from '../engine/paths.js';
 import type { MountOptions } from '../framework/router.js';
@@ -29,22 +29,15 @@ export interface UnsealedParts {
   audit: AuditBroker;
 }
 
-function auditContext(unsealed: UnsealedParts): AuditPathContext {
-  return {
-    broker: unsealed.audit,
-    hasSudo: async (token, path) => isRoot(token) || (await unsealed.policies.aclFor(token.policies)).capabilitiesOn(path).has('sudo'),
-  };
-}
-
 /** Every mount of a server; a sealed one has only `sys`. */
 export function serverMounts(engineMount: string, sys: SysContext, unsealed: UnsealedParts | undefined): Mount[] {
   const sysMount = mount({ mount: 'sys', mountType: 'system', definitions: sysPaths, context: sys });
   if (!unsealed) return [sysMount];
   return [
-    mount({ mount: 'auth/token', mountType: 'token', definitions: tokenPaths, context: { tokens: unsealed.tokens, policies: unsealed.policies } }),
+    mount({ mount: 'auth/token', mountType: 'token', definitions: tokenPaths, context: { tokens: unsealed.tokens } }),
     mount({ mount: 'sys/policies', mountType: 'system', definitions: policyPaths, context: { policies: unsealed.policies } }),
-    mount({ mount: 'sys/audit', mountType: 'system', definitions: auditDevicePaths, context: auditContext(unsealed) }),
-    mount({ mount: 'sys/audit-hash', mountType: 'system', definitions: auditHashPaths, context: auditContext(unsealed) }),
+    mount({ mount: 'sys/audit', mountType: 'system', definitions: auditDevicePaths, context: { broker: unsealed.audit } }),
+    mount({ mount: 'sys/audit-hash', mountType: 'system', definitions: auditHashPaths, context: { broker: unsealed.audit } }),
     mount({ mount: engineMount, mountType: 'sectigo-vault-pki', definitions: enginePaths, context: unsealed.engine }),
     sysMount,
   ];

@@ -12,7 +12,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-RUN mkdir -p /data /seal && chown node:node /data /seal
+RUN mkdir -p /data /seal /run/scmpki && chown node:node /data /seal /run/scmpki
 USER node
 ENTRYPOINT ["node", "/app/dist/cli/main.js"]
 CMD ["help"]

@@ -18,7 +18,7 @@ import { writeSyntheticRecords } from '../test/helpers/synthetic-records.js';
 import { demoConfigFields, writeServerConfig, type PreparedDataDir } from './fixtures.js';
 
 const ROOT_TOKEN = 'hvs.bench-estate-root';
-const quiet = { info() {}, warn() {}, error() {} };
+const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 export async function fillDataDir(dir: string, count: number): Promise<PreparedDataDir> {
   const configFile = await writeServerConfig(dir);

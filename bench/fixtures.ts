@@ -143,10 +143,10 @@ export interface SimulatorProcess extends RunningProcess {
 }
 
 /** `scmpki scm-simulator` in memory, demo credentials; issueDelay is a Go duration ("0s", "2s"). */
-async function startSimulator(issueDelay: string): Promise<SimulatorProcess> {
+export async function startSimulator(issueDelay: string): Promise<SimulatorProcess> {
   const spawned = await spawnNode(
     [CLI, 'scm-simulator', '-listen=127.0.0.1:0', `-issue-delay=${issueDelay}`],
-    { url: /^SCM simulator listening on (\S+)/, orgId: /^\s+Default orgId:\s+(\d+)/ },
+    { url: /^\s+Controls:\s+(\S+)\/__simulator\/settings/, orgId: /^\s+Default orgId:\s+(\d+)/ },
     ({ url }) => `${url}/__simulator/settings`,
   );
   return { ...spawned, url: spawned.announced.url!, orgId: Number(spawned.announced.orgId) };
@@ -155,6 +155,8 @@ async function startSimulator(issueDelay: string): Promise<SimulatorProcess> {
 export interface ScmpkiProcess extends RunningProcess {
   url: string;
   rootToken: string;
+  /** Another server started on it shares the storage and seal key (a replica, on PostgreSQL). */
+  configFile: string;
   /** The full URL of an engine path: `engineUrl('certs/demo/abc')`. */
   engineUrl(path: string): string;
   /** One Vault API call as root on an engine path: `call('GET', 'certs/demo/abc')`. */
@@ -171,12 +173,12 @@ export interface PreparedDataDir {
   rootToken: string;
 }
 
-/** The config file of a server whose storage and seal key live in `dir`. */
-export async function writeServerConfig(dir: string): Promise<string> {
+/** The config file of a server whose storage and seal key live in `dir` (`settings`: another storage backend). */
+export async function writeServerConfig(dir: string, settings: Record<string, unknown> = {}): Promise<string> {
   const configFile = join(dir, 'scmpki.json');
   await writeFile(
     configFile,
-    JSON.stringify({ listen_address: '127.0.0.1:0', storage_path: join(dir, 'data'), seal_key_file: join(dir, 'seal.key') }),
+    JSON.stringify({ listen_address: '127.0.0.1:0', storage_path: join(dir, 'data'), seal_key_file: join(dir, 'seal.key'), ...settings }),
   );
   return configFile;
 }
@@ -187,13 +189,14 @@ export async function writeServerConfig(dir: string): Promise<string> {
  * request is part of the cost of a request). The first start of a data
  * directory prints the root token once; that is how the benchmark gets it.
  */
-export async function startScmpki(prepared?: PreparedDataDir): Promise<ScmpkiProcess> {
+export async function startScmpki(prepared?: PreparedDataDir, settings: Record<string, unknown> = {}): Promise<ScmpkiProcess> {
   const dir = prepared ? undefined : await mkdtemp(join(tmpdir(), 'scmpki-bench-'));
-  const configFile = prepared?.configFile ?? (await writeServerConfig(dir!));
+  const configFile = prepared?.configFile ?? (await writeServerConfig(dir!, settings));
   const spawned = await spawnNode(
     [CLI, 'server', `-config=${configFile}`],
     prepared ? { url: /^scmpki listening on (\S+)/ } : { rootToken: /^\s+(hvs\.\S+)\s*$/, url: /^scmpki listening on (\S+)/ },
-    ({ url }) => `${url}/v1/sys/health`,
+    // A replica that does not lead background work serves all the same (docs/ha.md).
+    ({ url }) => `${url}/v1/sys/health?standbyok=true`,
     { cleanup: dir ? () => rm(dir, { recursive: true, force: true }) : undefined },
   );
   const url = spawned.announced.url!;
@@ -203,6 +206,7 @@ export async function startScmpki(prepared?: PreparedDataDir): Promise<ScmpkiPro
     ...spawned,
     url,
     rootToken,
+    configFile,
     engineUrl,
     async call(method, path, body) {
       const response = await fetch(engineUrl(path), {
@@ -231,7 +235,7 @@ export function demoConfigFields(simulator: { url: string; orgId: number }): Rec
   };
 }
 
-async function createDemoConfig(server: ScmpkiProcess, simulator: SimulatorProcess): Promise<void> {
+export async function createDemoConfig(server: ScmpkiProcess, simulator: SimulatorProcess): Promise<void> {
   await server.call('PUT', 'configs/demo', demoConfigFields(simulator));
 }
 
@@ -240,10 +244,10 @@ export interface DemoSetup {
   simulator: SimulatorProcess;
 }
 
-/** The simulator in its own process, the server, and configs/demo pointing at it. */
-export async function startServerWithSimulator(issueDelay: string): Promise<DemoSetup> {
+/** The simulator in its own process, the server (with `settings` over the defaults), and configs/demo pointing at it. */
+export async function startServerWithSimulator(issueDelay: string, settings: Record<string, unknown> = {}): Promise<DemoSetup> {
   const simulator = await startSimulator(issueDelay);
-  const server = await startScmpki();
+  const server = await startScmpki(undefined, settings);
   await createDemoConfig(server, simulator);
   return { server, simulator };
 }

@@ -35,3 +35,31 @@ export class UpstreamError extends Error {
     this.name = 'UpstreamError';
   }
 }
+
+/**
+ * What was asked for is under way but not done yet (SCM has not issued the
+ * certificate): the same request, retried later, gets it. Clients that retry
+ * on their own (Vault's Go client, and so cert-manager) do so for this kind.
+ */
+export class NotReadyError extends Error {
+  constructor(
+    message: string,
+    /** How long a client should wait before retrying. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'NotReadyError';
+  }
+}
+
+/**
+ * The storage backend cannot be reached (PostgreSQL down, connections cut,
+ * the pool's connect timeout passed). Nothing is wrong with the request:
+ * the same request may succeed once storage is back (503).
+ */
+export class StorageUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageUnavailableError';
+  }
+}

@@ -13,7 +13,7 @@
  * how an operator freezes it (an archive, a legal hold), and appending to it
  * anyway would be the server overruling them.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 
 export class AuditFileError extends Error {
   constructor(
@@ -86,17 +86,28 @@ async function openForAppend(path: string, mode: number): Promise<FileHandle> {
   try {
     handle = await open(path, 'a', mode === 0 ? 0o600 : mode);
   } catch (err) {
+    // Not root, the kernel refuses a read-only file before we can look: say so as we do for root.
+    const existing = await stat(path).catch(() => undefined);
+    if (existing && isReadOnly(existing.mode)) throw readOnly(existing.mode, path);
     throw new AuditFileError(`cannot open the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, path);
   }
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new AuditFileError('not a regular file', path);
-    if ((stat.mode & 0o222) === 0) throw new AuditFileError(`the file is read-only (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')})`, path);
-    if (mode !== 0 && (stat.mode & 0o777) !== mode) await handle.chmod(mode);
+    const info = await handle.stat();
+    if (!info.isFile()) throw new AuditFileError('not a regular file', path);
+    if (isReadOnly(info.mode)) throw readOnly(info.mode, path);
+    if (mode !== 0 && (info.mode & 0o777) !== mode) await handle.chmod(mode);
     return handle;
   } catch (err) {
     await handle.close();
     if (err instanceof AuditFileError) throw err;
     throw new AuditFileError(`cannot prepare the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, path);
   }
+}
+
+function isReadOnly(mode: number): boolean {
+  return (mode & 0o222) === 0;
+}
+
+function readOnly(mode: number, path: string): AuditFileError {
+  return new AuditFileError(`the file is read-only (mode ${(mode & 0o777).toString(8).padStart(4, '0')})`, path);
 }

@@ -35,6 +35,13 @@ export const CLEAR_FIELDS: ReadonlySet<string> = new Set([
   'status',
   'keys',
   'key_info',
+  // PKI mounts (vault-pki/): the names asked for and the role's name rules
+  'common_name',
+  'alt_names',
+  'ip_sans',
+  'uri_sans',
+  'ttl',
+  'allowed_domains',
   // enroll, renew, revoke, replace and config requests: what was asked for, never with what
   'sectigo_config_type',
   'sectigo_cm_base_url',
@@ -69,6 +76,7 @@ export const CLEAR_FIELDS: ReadonlySet<string> = new Set([
   'token_type',
   'issue_time',
   'expire_time',
+  'role_name',
   // sys/audit itself
   'description',
   'file_path',

@@ -46,6 +46,11 @@ export class PolicyStore {
     this.acls.clear();
   }
 
+  /** Another replica wrote these keys (undefined: any key): compiled ACLs go if a policy may be among them. */
+  storageChanged(keys: readonly string[] | undefined): void {
+    if (keys === undefined || keys.some((key) => key.startsWith(layout.policies))) this.acls.clear();
+  }
+
   /** Stored names plus the built-in ones, as `vault policy list` shows them. */
   async list(): Promise<string[]> {
     const stored = await this.storage.list(layout.policies);

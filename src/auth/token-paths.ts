@@ -7,7 +7,7 @@
  */
 import { UserError } from '../errors.js';
 import { HttpError } from '../framework/errors.js';
-import { parseDurationSeconds } from '../framework/go-values.js';
+import { durationField } from '../framework/go-values.js';
 import { definePath, type PathDefinition, type PathRequest, type PathResponse } from '../framework/path.js';
 import type { FieldSchema } from '../field-schema.js';
 import { DEFAULT_POLICY } from './policy-store.js';
@@ -16,9 +16,6 @@ import { isOrphan, isRoot, remainingTtl, secondsUntil, type LiveToken, type Toke
 export interface TokenContext {
   tokens: TokenStore;
 }
-
-/** 100 years: longer is a mistake, and far longer overflows a date (1e308 s was a 500). */
-const MAX_TTL_SECONDS = 100 * 365 * 24 * 3600;
 
 function callerOf(token: PathRequest['token']): NonNullable<PathRequest['token']> {
   // The auth middleware runs before every auth/token path; this only guards against wiring mistakes.
@@ -32,16 +29,6 @@ async function liveCaller(token: PathRequest['token'], ctx: TokenContext): Promi
   const live = await ctx.tokens.lookupLive(id);
   if (!live) throw new HttpError(403, 'permission denied');
   return { id, live };
-}
-
-/** Seconds from a Go duration or a number of seconds; 0 when absent. */
-function durationField(field: string, value: unknown): number {
-  if (value === undefined) return 0;
-  const shown = JSON.stringify(value).slice(0, 40);
-  const seconds = parseDurationSeconds(value);
-  if (seconds === undefined || !Number.isFinite(seconds)) throw new UserError(`${field}: ${shown} is not a duration (use seconds or e.g. "1h", "30m")`);
-  if (seconds > MAX_TTL_SECONDS) throw new UserError(`${field}: ${shown} is longer than the maximum of 100 years ("876000h")`);
-  return Math.floor(seconds);
 }
 
 /** As in Vault: a token cannot hand out more than it holds, or any token could mint a root token. */
@@ -73,6 +60,7 @@ function tokenData(id: string, token: LiveToken): Record<string, unknown> {
     issue_time: entry.creation_time,
     ...(entry.last_renewal_time ? { last_renewal: entry.last_renewal_time, last_renewal_time: unixSeconds(entry.last_renewal_time) } : {}),
     meta: entry.meta ?? null,
+    ...(entry.bound_cidrs ? { bound_cidrs: entry.bound_cidrs } : {}),
     num_uses: 0,
     orphan: isOrphan(entry),
     path: entry.path ?? (isRoot(entry) ? 'auth/token/root' : 'auth/token/create'),
@@ -84,7 +72,7 @@ function tokenData(id: string, token: LiveToken): Record<string, unknown> {
 }
 
 /** The envelope's `auth` block of create and renew. */
-function authBlock(id: string, entry: TokenEntry, leaseSeconds: number): Record<string, unknown> {
+export function authBlock(id: string, entry: TokenEntry, leaseSeconds: number): Record<string, unknown> {
   return {
     client_token: id,
     accessor: entry.accessor,

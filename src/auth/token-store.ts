@@ -23,13 +23,15 @@
  *
  * Tree writes (create, renew, revoke, sweep) run one at a time in this
  * process, so a child cannot be written under a parent being revoked and a
- * renewal cannot put back a token a revoke just deleted. Like lifecycle/locks.ts
- * LocalLocks, that covers one process.
+ * renewal cannot put back a token a revoke just deleted: in this process, or,
+ * given the cluster's locks (a storage shared by several replicas), across
+ * every replica.
  */
 import { hash, randomBytes } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { layout } from '../storage/layout.js';
 import { prefixRange, type BatchOp, type Storage } from '../storage/storage.js';
+import type { Locks } from '../lifecycle/locks.js';
 
 export interface TokenEntry {
   accessor: string;
@@ -51,6 +53,8 @@ export interface TokenEntry {
   /** The path that created it: auth/token/create, auth/token/create-orphan or auth/token/root. */
   path?: string;
   meta?: Record<string, string> | null;
+  /** CIDR blocks the token may be used from (an AppRole's token_bound_cidrs); absent or empty = anywhere. */
+  bound_cidrs?: string[];
   /** RFC 3339, set by a renewal. */
   last_renewal_time?: string;
 }
@@ -81,6 +85,8 @@ export interface CreateTokenOptions {
   parent: LiveToken | undefined;
   path: string;
   meta?: Record<string, string> | null;
+  /** Parsed CIDR blocks the token may be used from (require-token.ts checks them). */
+  boundCidrs?: string[];
   /** A fixed token id (the dev-mode root token). */
   id?: string;
   /** Written in the same batch as the token (the root token's "issued" marker). */
@@ -171,7 +177,10 @@ function accessorLink(entry: TokenEntry, tokenHash: string): BatchOp[] {
 export class TokenStore {
   private writes: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly storage: Storage) {}
+  constructor(
+    private readonly storage: Storage,
+    private readonly locks?: Pick<Locks, 'exclusive'>,
+  ) {}
 
   async create(options: CreateTokenOptions): Promise<{ id: string; entry: TokenEntry; warnings: string[] }> {
     return this.serialized(async () => {
@@ -196,6 +205,7 @@ export class TokenStore {
         renewable: options.renewable && expiresAtMs !== null,
         path: options.path,
         meta: options.meta ?? null,
+        ...(options.boundCidrs && options.boundCidrs.length > 0 ? { bound_cidrs: options.boundCidrs } : {}),
       };
       const tokenHash = hashOf(id);
       const ops: BatchOp[] = [{ type: 'put', key: layout.token(tokenHash), value: entry }, ...accessorLink(entry, tokenHash), ...(options.alsoWrite ?? [])];
@@ -405,6 +415,7 @@ export class TokenStore {
   }
 
   private serialized<T>(work: () => Promise<T>): Promise<T> {
+    if (this.locks) return this.locks.exclusive('token-tree', work);
     const run = this.writes.then(work, work);
     this.writes = run.catch(() => undefined);
     return run;

@@ -13,7 +13,7 @@ export class ProgressLine {
 
   private constructor(
     private readonly spinner: Ora,
-    private readonly label: string,
+    private label: string,
   ) {
     spinner.start(this.text());
     this.ticker = setInterval(() => (spinner.text = this.text()), 1000);
@@ -27,6 +27,12 @@ export class ProgressLine {
     // stdin stays untouched: `scmpki write … -` may be reading a JSON body from it.
     const spinner = ora({ stream: stream as NodeJS.WriteStream, isEnabled: true, discardStdin: false });
     return new ProgressLine(spinner, label);
+  }
+
+  /** Changes what the line says is happening, e.g. a count that moved on. */
+  update(label: string): void {
+    this.label = label;
+    this.spinner.text = this.text();
   }
 
   /** Replaces the spinner with the outcome, e.g. "✔ enrolling… Issued after 14s". */

@@ -2,10 +2,10 @@
  * Rendering a response envelope as table, JSON or YAML, one field raw, or a
  * list of keys — the `vault` CLI's output rules (command/base/format.go).
  */
-import YAML from 'yaml';
 import { formatGoValue, formatQuotedList, formatTable, humanDuration } from './go-format.js';
 import { LocalError } from './local-error.js';
 import type { Secret } from './vault-client.js';
+import { yaml } from './yaml-library.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -45,7 +45,7 @@ function envelope(secret: Secret): Record<string, unknown> {
 }
 
 export function renderStructured(value: unknown, format: 'json' | 'yaml'): string {
-  return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : YAML.stringify(value);
+  return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : yaml().stringify(value);
 }
 
 export function renderSecret(secret: Secret, format: OutputFormat): string {

@@ -4,6 +4,7 @@
  * one client timeout for the whole exchange.
  */
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 import axios, { AxiosError } from 'axios';
 import type { ClientConfig } from './client-config.js';
 
@@ -62,6 +63,33 @@ export class VaultClient {
   urlFor(path: string, query?: URLSearchParams): string {
     const search = query && [...query.keys()].length > 0 ? `?${query}` : '';
     return `${this.config.address}/v1/${path}${search}`;
+  }
+
+  /**
+   * GETs a binary body as a stream (a snapshot). A failure status throws
+   * ApiRequestError with the body read as text, as request() reports it.
+   */
+  async download(path: string): Promise<Readable> {
+    const url = this.urlFor(path);
+    try {
+      const response = await axios.request<Readable>({
+        url,
+        method: 'GET',
+        headers: { 'X-Vault-Request': 'true', ...(this.config.token ? { 'X-Vault-Token': this.config.token } : {}) },
+        responseType: 'stream',
+        validateStatus: () => true,
+        maxRedirects: 0,
+        timeout: this.config.timeoutSeconds * 1000,
+        httpsAgent: this.httpsAgent,
+      });
+      if (response.status >= 200 && response.status < 300) return response.data;
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.data) chunks.push(chunk as Buffer);
+      throw new ApiRequestError({ method: 'GET', url, status: response.status, text: Buffer.concat(chunks).toString('utf8') });
+    } catch (err) {
+      if (err instanceof ApiRequestError) throw err;
+      throw new TransportError(describeTransportError('GET', url, err, this.config.timeoutSeconds));
+    }
   }
 
   /** Sends the request; any HTTP status is returned, only transport failures throw. */
@@ -135,15 +163,17 @@ function truncate(text: string): string {
 
 /**
  * The secret of a response, as Vault's api reads it: a 404 whose body carries
- * data or warnings is still a result; any other 404 is "nothing there" (null)
- * when `notFoundIsEmpty`, else an error like every other failure status.
+ * data or warnings is still a result; a bare 404 is "nothing there" (null)
+ * when `notFoundIsEmpty`. A 404 that says why (an unknown certificate id, an
+ * unsupported path) is an error like every other failure status, so its
+ * message is shown rather than "No value found".
  */
 export function secretFromResponse(response: ApiResponse, notFoundIsEmpty: boolean): Secret | null {
   if (response.status === 404) {
-    const secret = parseJson(response.text) as Secret | undefined;
+    const secret = parseJson(response.text) as (Secret & { errors?: unknown[] }) | undefined;
     const hasContent = Object.keys(secret?.data ?? {}).length > 0 || (secret?.warnings ?? []).length > 0;
     if (hasContent) return secret!;
-    if (notFoundIsEmpty) return null;
+    if (notFoundIsEmpty && (secret?.errors ?? []).length === 0) return null;
   }
   if (!isSuccess(response)) throw new ApiRequestError(response);
   return parseSecret(response);

@@ -13,11 +13,11 @@ import { ignoredFieldsWarning } from '../framework/validation.js';
 import type { FieldSchema } from '../field-schema.js';
 import { enrollFields } from '../lifecycle/enroll-request.js';
 import { normalizeScmBaseUrl } from '../scm/base-url.js';
-import { parseCertificate, splitPemChain } from '../pki/index.js';
+import { certificateMatchesKey, parseCertificate, splitPemChain } from '../pki/index.js';
 import type { ConfigEntry } from '../lifecycle/config-store.js';
 import type { EngineContext } from './context.js';
 
-const SECRET_FIELDS = ['sectigo_cm_password', 'sectigo_cm_client_secret'] as const;
+const SECRET_FIELDS = ['sectigo_cm_password', 'sectigo_cm_client_secret', 'sectigo_cm_client_cert', 'sectigo_cm_client_key'] as const;
 
 /** Enroll fields that make no sense as a shared default (per-request material, or the connection's own fields). */
 const NOT_DEFAULTS = new Set(['sectigo_csr', 'sectigo_private_key', 'idempotency_key', 'sectigo_cm_user', 'sectigo_cm_password', 'sectigo_cm_org_id']);
@@ -33,10 +33,28 @@ const connectionFields = {
   sectigo_cm_uri: { type: 'string', minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9._-]+$', description: 'SCM customer URI (customerUri header)' },
   sectigo_cm_org_id: enrollFields.sectigo_cm_org_id,
   sectigo_config_type: { type: 'string', enum: ['ssl_cert', 'client_cert'], description: 'Certificate family of this config: ssl_cert or client_cert' },
-  sectigo_cm_auth_type: { type: 'string', enum: ['password', 'oauth2'], description: 'How to authenticate to SCM: password (default) or oauth2' },
+  sectigo_cm_auth_type: {
+    type: 'string',
+    enum: ['password', 'oauth2', 'client_cert'],
+    description: 'How to authenticate to SCM: password (default), oauth2 or client_cert',
+  },
   sectigo_cm_client_id: { type: 'string', minLength: 1, maxLength: 256, description: 'OAuth2 client id (oauth2 auth)' },
   sectigo_cm_client_secret: { type: 'string', minLength: 1, maxLength: 1024, secret: true, description: 'OAuth2 client secret (oauth2 auth); write-only' },
   sectigo_cm_token_url: { type: 'string', format: 'uri', maxLength: 2048, description: 'OAuth2 token endpoint (oauth2 auth)' },
+  sectigo_cm_client_cert: {
+    type: 'string',
+    maxLength: 65_536,
+    pattern: '-----BEGIN CERTIFICATE-----',
+    secret: true,
+    description: 'PEM certificate of the SCM API admin (client_cert auth), presented on TLS to SCM; write-only',
+  },
+  sectigo_cm_client_key: {
+    type: 'string',
+    maxLength: 16_384,
+    pattern: 'PRIVATE KEY-----',
+    secret: true,
+    description: 'PEM private key of sectigo_cm_client_cert (client_cert auth); write-only',
+  },
   sectigo_verify_tls: { type: 'boolean', description: 'Verify SCM\'s TLS certificate (default true)' },
   sectigo_ca_bundle: { type: 'string', maxLength: 65_536, pattern: '-----BEGIN CERTIFICATE-----', description: 'PEM CA certificates to trust for SCM (private CA or TLS-inspecting proxy)' },
   sectigo_proxy_url: {
@@ -87,6 +105,9 @@ export function prepareConfig(existing: ConfigEntry | undefined, name: string, d
   } as ConfigEntry;
   entry.sectigo_cm_base_url = entry.sectigo_cm_base_url && normaliseBaseUrl(entry.sectigo_cm_base_url);
   if (typeof data.sectigo_ca_bundle === 'string') checkCaBundle(data.sectigo_ca_bundle);
+  if (entry.sectigo_cm_auth_type === 'client_cert' && entry.sectigo_cm_client_cert && entry.sectigo_cm_client_key) {
+    checkClientCertificate(entry.sectigo_cm_client_cert, entry.sectigo_cm_client_key);
+  }
   if (typeof data.sectigo_proxy_url === 'string') entry.sectigo_proxy_url = mergeProxyUrl(existing?.sectigo_proxy_url, data.sectigo_proxy_url);
   requireComplete(entry);
   return { entry, ignored };
@@ -97,6 +118,12 @@ function checkCaBundle(bundle: string): void {
   const certificates = splitPemChain(bundle);
   if (certificates.length === 0) throw new UserError('sectigo_ca_bundle: no PEM certificate found');
   for (const pem of certificates) parseCertificate(pem, 'sectigo_ca_bundle');
+}
+
+/** A certificate TLS cannot present (unreadable, or not of this key) fails every call; refused at the write instead. */
+function checkClientCertificate(certificatePem: string, privateKeyPem: string): void {
+  const matches = certificateMatchesKey(certificatePem, privateKeyPem, { certificate: 'sectigo_cm_client_cert', privateKey: 'sectigo_cm_client_key' });
+  if (!matches) throw new UserError('sectigo_cm_client_key: does not match the public key of sectigo_cm_client_cert');
 }
 
 /**
@@ -136,9 +163,15 @@ function redactedProxyUrl(stored: string): string {
   }
 }
 
+const CREDENTIALS_NEEDED: Record<ConfigEntry['sectigo_cm_auth_type'], ReadonlyArray<keyof ConfigEntry>> = {
+  password: ['sectigo_cm_user', 'sectigo_cm_password'],
+  oauth2: ['sectigo_cm_client_id', 'sectigo_cm_client_secret'],
+  client_cert: ['sectigo_cm_user', 'sectigo_cm_client_cert', 'sectigo_cm_client_key'],
+};
+
 function requireComplete(entry: ConfigEntry): void {
   const needed: Array<keyof ConfigEntry> = ['sectigo_cm_base_url', 'sectigo_cm_uri', 'sectigo_cm_org_id', 'sectigo_config_type'];
-  needed.push(...(entry.sectigo_cm_auth_type === 'oauth2' ? (['sectigo_cm_client_id', 'sectigo_cm_client_secret'] as const) : (['sectigo_cm_user', 'sectigo_cm_password'] as const)));
+  needed.push(...CREDENTIALS_NEEDED[entry.sectigo_cm_auth_type]);
   const missing = needed.filter((field) => entry[field] === undefined || entry[field] === '');
   if (missing.length > 0) throw new UserError(missing.map((field) => `${field}: is required`).join('; '));
 }
@@ -170,8 +203,12 @@ export const configPath = definePath<EngineContext>({
   pattern: 'configs/:config',
   synopsis: 'An SCM connection (URL, credentials, organisation, certificate family) and enroll defaults',
   help: `Write creates or updates (fields merge onto the existing entry; a password not resent is kept).
-Read never shows \`sectigo_cm_password\`, \`sectigo_cm_client_secret\` or the password in \`sectigo_proxy_url\`;
-it shows \`sectigo_cm_password_set: true\` (and \`sectigo_proxy_password_set\`). Writing back the proxy URL as read
+Read never shows \`sectigo_cm_password\`, \`sectigo_cm_client_secret\`, \`sectigo_cm_client_cert\`,
+\`sectigo_cm_client_key\` or the password in \`sectigo_proxy_url\`; it shows \`sectigo_cm_password_set: true\` (and
+the other \`…_set\` fields, \`sectigo_proxy_password_set\`).
+\`sectigo_cm_auth_type=client_cert\` logs in with an API admin's certificate (\`sectigo_cm_client_cert\`,
+\`sectigo_cm_client_key\`, which must match) presented on TLS, \`sectigo_cm_user\` and no password, under SCM's
+\`/private/api\` root (used whatever \`sectigo_cm_base_url\` says). Writing back the proxy URL as read
 (same user, host and port, no password) keeps the stored proxy password.
 Any enroll field (\`sectigo_ssl_cert_type\`, \`sectigo_max_timeout\`, …) stored here is a default for enrolls with this config.
 \`verify=true\` checks the credentials against SCM first and stores nothing if SCM refuses them.

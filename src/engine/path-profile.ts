@@ -1,6 +1,6 @@
 import { definePath } from '../framework/path.js';
 import { enrollFields } from '../lifecycle/enroll-request.js';
-import { downloadProfile, parseProfileId } from '../lifecycle/profiles.js';
+import { availableProfiles, downloadProfile, parseProfileId } from '../lifecycle/profiles.js';
 import type { EngineContext } from './context.js';
 
 export const profilePath = definePath<EngineContext>({
@@ -38,10 +38,28 @@ the validity against it before anything is sent to SCM.
 
 export const profileListPath = definePath<EngineContext>({
   pattern: 'profile/:config',
-  synopsis: 'List the profiles stored under a config entry',
-  help: 'Lists the profile ids (`<type_id>`) downloaded for the config entry.',
-  fields: {},
+  synopsis: 'List the profiles stored under a config entry, or those SCM offers it',
+  help: `Lists the profile ids (\`<type_id>\`) downloaded for the config entry.
+
+With \`available=true\` it asks SCM instead which profiles the config's organization (\`sectigo_cm_org_id\`) may
+use (\`GET /api/ssl/v1/types?organizationId=\`, or \`/api/smime/v1/types\` for a client_cert config) and lists
+their ids, with \`key_info\` giving each profile's \`name\`, \`description\`, \`terms\` (days) and \`key_types\`
+(algorithm → sizes or curves): the values to enroll with as \`sectigo_ssl_cert_type\` /
+\`sectigo_client_cert_type\`, \`sectigo_ssl_cert_validity\` and \`sectigo_csr_key_algo\` / \`sectigo_csr_key_size\`.
+Nothing is stored; \`write profile/<config>/<type_id>\` stores one for enroll checks.`,
+  fields: {
+    available: { type: 'boolean', description: 'List the profiles SCM offers the config\'s organization (asks SCM) instead of the stored ones' },
+  },
   operations: {
-    list: async (req, ctx) => ({ data: { keys: await ctx.lifecycle.profiles.list(req.params.config) } }),
+    list: async (req, ctx) => {
+      if (req.data.available !== true) return { data: { keys: await ctx.lifecycle.profiles.list(req.params.config) } };
+      const profiles = await availableProfiles(ctx.lifecycle, req.params.config);
+      if (profiles.length === 0) return undefined;
+      const info = profiles.map((p) => [
+        String(p.id),
+        { name: p.name, description: p.description ?? '', terms: p.terms, key_types: p.keyTypes ?? {} },
+      ]);
+      return { data: { keys: info.map(([id]) => id), key_info: Object.fromEntries(info) } };
+    },
   },
 });

@@ -15,6 +15,10 @@ import { replacePath } from './path-replace.js';
 import { fetchPath } from './path-fetch.js';
 import { profileListPath, profilePath } from './path-profile.js';
 import { syncConfigPath, syncPath } from './path-sync.js';
+import { approvePath, declinePath } from './path-approve.js';
+import { expiringReportPath } from './path-reports.js';
+import { importPath } from './path-import.js';
+import { pkcs12Path } from './path-pkcs12.js';
 
 export const enginePaths: PathDefinition<EngineContext>[] = [
   configListPath,
@@ -31,4 +35,9 @@ export const enginePaths: PathDefinition<EngineContext>[] = [
   fetchPath,
   profilePath,
   profileListPath,
+  approvePath,
+  declinePath,
+  expiringReportPath,
+  importPath,
+  pkcs12Path,
 ];

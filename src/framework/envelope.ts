@@ -4,6 +4,7 @@
  * hvac only reads `errors` when the header is exactly that).
  */
 import type { ParameterizedContext } from 'koa';
+import type { Readable } from 'node:stream';
 
 /**
  * A response's `data` already serialised: a handler that builds a large
@@ -42,6 +43,12 @@ export function writeJson(ctx: ParameterizedContext, status: number, body: unkno
   ctx.status = status;
   ctx.body = JSON.stringify(body);
   ctx.set('Content-Type', 'application/json');
+}
+
+export function writeVerbatim(ctx: ParameterizedContext, status: number, contentType: string, body: string | Buffer | Readable): void {
+  ctx.status = status;
+  ctx.body = body;
+  ctx.set('Content-Type', contentType);
 }
 
 export function writeEnvelope(ctx: ParameterizedContext, requestId: string, parts: EnvelopeParts): void {

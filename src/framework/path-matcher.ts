@@ -42,7 +42,7 @@ export function compilePattern(pattern: string, decodeParam: ParamDecoder = deco
   };
 }
 
-function decodeName(name: string, raw: string): string {
+export function decodeName(name: string, raw: string): string {
   return checkName(name, decodeSegment(name, raw));
 }
 

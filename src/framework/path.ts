@@ -5,11 +5,13 @@
  * are all derived from it, so adding a path is adding one file under
  * src/engine/ and listing it in the engine's path table.
  */
+import type { Readable } from 'node:stream';
 import type { JSONSchemaType } from 'ajv';
 import type { Capability } from '../auth/policy-language.js';
 import type { TokenEntry } from '../auth/token-store.js';
 import type { FieldSchema } from '../field-schema.js';
 import type { JsonText } from './envelope.js';
+import type { ParamDecoder } from './path-matcher.js';
 
 export type Operation = 'read' | 'update' | 'list' | 'delete';
 
@@ -21,6 +23,8 @@ export interface PathRequest<P extends string = string> {
   /** Lower-case header names. */
   headers: Record<string, string | undefined>;
   requestId: string;
+  /** The client's IP address as the socket saw it (AppRole's CIDR bindings check it). */
+  remoteAddress: string;
   /** Aborted when the client goes away or the request deadline passes. */
   signal: AbortSignal;
   /** The caller's token (absent on unauthenticated paths such as sys/health). */
@@ -40,10 +44,16 @@ export interface PathResponse {
   /** The envelope's `auth` block (token creation). */
   auth?: Record<string, unknown>;
   /**
-   * Written as is instead of an envelope: for the few Vault endpoints whose
-   * body is not an envelope (sys/health, sys/mounts, the OpenAPI document).
+   * JSON written as is instead of an envelope: for the few Vault endpoints
+   * whose body is not an envelope (sys/health, sys/mounts, the OpenAPI document).
    */
   raw?: { status: number; body: unknown };
+  /**
+   * A body that is not JSON, sent as it is with its own Content-Type: text
+   * (Prometheus metrics, a PKI engine's PEM), bytes (DER) or a stream
+   * produced while it is sent (a storage snapshot).
+   */
+  verbatim?: { status: number; contentType: string; body: string | Buffer | Readable };
 }
 
 export type OperationHandler<C, P extends string = string> = (
@@ -66,6 +76,11 @@ export interface PathDefinition<C = unknown> {
   strict?: boolean;
   /** The handler gets fields not listed too, and says itself what it ignored (configs keep `sectigo_*` extras). */
   keepsUnknownFields?: boolean;
+  /**
+   * Reads the pattern's `:params` instead of the name check (names.ts): a PKI
+   * engine's `cert/:serial` takes colon-hex serials, which are not names.
+   */
+  decodeParam?: ParamDecoder;
   /** Fields that must be present for `update`. */
   required?: string[];
   operations: Partial<Record<Operation, OperationHandler<C>>>;

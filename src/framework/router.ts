@@ -5,7 +5,7 @@
  * read with nothing or an empty list, as Vault does).
  */
 import type { Middleware } from 'koa';
-import { JsonText, writeEnvelope, writeErrors, writeJson, writeNoContent } from './envelope.js';
+import { JsonText, writeEnvelope, writeErrors, writeJson, writeNoContent, writeVerbatim } from './envelope.js';
 import type { RequestState } from './request-state.js';
 import { UserError } from '../errors.js';
 import { HttpError } from './errors.js';
@@ -21,12 +21,18 @@ export interface MountOptions<C> {
   mountType: string;
   definitions: PathDefinition<C>[];
   context: C;
+  /**
+   * What its requests are counted under in metrics, before the path's first
+   * segment: the mount by default (`sys` → `sys/health`); the engine's is
+   * empty, so its families read `certs`, `enroll`.
+   */
+  familyPrefix?: string;
 }
 
 export function mountPaths<C>(options: MountOptions<C>): Middleware<RequestState> {
   const routes = options.definitions.map((def) => ({
     def,
-    matcher: compilePattern(def.pattern),
+    matcher: compilePattern(def.pattern, def.decodeParam),
     validate: compileValidator(def as PathDefinition<unknown>),
   }));
   const patterns = new Set(options.definitions.map((def) => def.pattern));
@@ -68,6 +74,7 @@ export function mountPaths<C>(options: MountOptions<C>): Middleware<RequestState
         data,
         headers: ctx.headers as Record<string, string | undefined>,
         requestId: ctx.state.requestId,
+        remoteAddress: ctx.req.socket.remoteAddress ?? '',
         // Read on use: the signal is made only for requests that wait on something.
         get signal() {
           return ctx.state.signal;
@@ -77,9 +84,13 @@ export function mountPaths<C>(options: MountOptions<C>): Middleware<RequestState
       },
       options.context,
     );
-    const result = ignored.length > 0 && !answer?.raw ? { ...answer, warnings: [ignoredFieldsWarning(ignored), ...(answer?.warnings ?? [])] } : answer;
+    const result = ignored.length > 0 && !answer?.raw && !answer?.verbatim ? { ...answer, warnings: [ignoredFieldsWarning(ignored), ...(answer?.warnings ?? [])] } : answer;
     if (result?.raw) {
       writeJson(ctx, result.raw.status, result.raw.body);
+      return;
+    }
+    if (result?.verbatim) {
+      writeVerbatim(ctx, result.verbatim.status, result.verbatim.contentType, result.verbatim.body);
       return;
     }
     const answered = result?.data;

@@ -127,6 +127,9 @@ function describeError(error: ErrorObject, raw: Record<string, unknown>): string
       // The CLI's strings reach here when they are not decimal: say what was read.
       const sent = Object.hasOwn(raw, field) ? raw[field] : undefined;
       const wanted = String(error.params.type);
+      if (Array.isArray(sent) && sent.length > 1 && !wanted.includes('array')) {
+        return `${field}: takes one value, got a list of ${sent.length} (the vault CLI makes a list of a key given twice, e.g. in @file.json and again as key=value)`;
+      }
       if (typeof sent === 'string' && /integer|number/.test(wanted)) {
         return `${field}: must be a decimal ${wanted.includes('integer') ? 'integer' : 'number'}, not ${JSON.stringify(sent.slice(0, 40))}`;
       }

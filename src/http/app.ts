@@ -3,7 +3,7 @@
  * meets them, then the mounts (server/mounts.ts). A sealed server gets the
  * same wire layer but no storage-backed routes.
  */
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import { requireToken } from '../auth/require-token.js';
 import { enforcePolicies } from '../auth/enforce-policies.js';
 import type { AuditBroker } from '../audit/broker.js';
@@ -12,29 +12,47 @@ import type { TokenStore } from '../auth/token-store.js';
 import { HttpError } from '../framework/errors.js';
 import type { RequestState } from '../framework/request-state.js';
 import { mountPaths, type MountOptions } from '../framework/router.js';
-import type { Logger } from '../logging.js';
+import { routeFamilies } from '../framework/route-family.js';
 import { auditRequest, auditTrail } from './audit-trail.js';
 import { errorResponse } from './error-response.js';
-import { requestContext } from './request-context.js';
+import { requestContext, type RequestLoggers } from './request-context.js';
 import { requestData } from './request-data.js';
 import { sealedGate } from './sealed-gate.js';
 import { vaultHeaders } from './vault-headers.js';
 
+/** Counts requests by path family (framework/route-family.ts); metrics/server-metrics.ts is the server's. */
+export interface RequestMetrics {
+  observeRequest(family: string, operation: string, status: number, seconds: number): void;
+}
+
 export interface AppParts {
-  logger: Logger;
+  loggers: RequestLoggers;
+  metrics?: RequestMetrics;
+  /** `sys/metrics` answers without a token (the `unauthenticated_metrics_access` setting). */
+  unauthenticatedMetrics?: boolean;
   maxRequestDurationMs: number;
   maxRequestSize: number;
   /** Absent while sealed: then only what reports the seal answers (sealed-gate.ts). */
-  auth?: { tokens: TokenStore; policies: PolicyStore };
+  auth?: { tokens: TokenStore; policies: PolicyStore; isPublic?: (vaultPath: string) => boolean };
   /** Absent while sealed: the devices and their salts live in storage. */
   audit?: AuditBroker;
   mounts: MountOptions<unknown>[];
+  /** Routes whose mounts change while the server runs (PKI engines mounted through sys/mounts), after `mounts`. */
+  dynamicRoutes?: Middleware<RequestState>;
 }
 
 export function createApp(parts: AppParts): Koa<RequestState> {
   const app = new Koa<RequestState>();
   app.silent = true;
-  app.use(requestContext(parts.logger, parts.maxRequestDurationMs));
+  const { metrics } = parts;
+  const familyOf = routeFamilies(parts.mounts);
+  app.use(
+    requestContext(
+      parts.loggers,
+      parts.maxRequestDurationMs,
+      metrics && ((vaultPath, operation, status, seconds) => metrics.observeRequest(familyOf(vaultPath), operation, status, seconds)),
+    ),
+  );
   // Outside error-response: it logs each answer as it will leave (audit-trail.ts).
   if (parts.audit) app.use(auditTrail(parts.audit));
   app.use(errorResponse());
@@ -43,11 +61,12 @@ export function createApp(parts: AppParts): Koa<RequestState> {
   if (!parts.auth) {
     app.use(sealedGate());
   } else {
-    app.use(requireToken(parts.auth.tokens));
+    app.use(requireToken(parts.auth.tokens, { unauthenticatedMetrics: parts.unauthenticatedMetrics === true, isPublic: parts.auth.isPublic }));
     app.use(enforcePolicies(parts.auth.policies));
   }
   if (parts.audit) app.use(auditRequest(parts.audit));
   for (const mount of parts.mounts) app.use(mountPaths(mount));
+  if (parts.dynamicRoutes) app.use(parts.dynamicRoutes);
   app.use(async (ctx) => {
     throw new HttpError(404, `no handler for route "${ctx.state.vaultPath}"`);
   });

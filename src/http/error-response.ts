@@ -6,7 +6,7 @@
  * never leak to the caller.
  */
 import type { Middleware } from 'koa';
-import { ConflictError, NotFoundError, UpstreamError, UserError } from '../errors.js';
+import { ConflictError, NotFoundError, NotReadyError, StorageUnavailableError, UpstreamError, UserError } from '../errors.js';
 import { HttpError } from '../framework/errors.js';
 import { ScmError } from '../scm/errors.js';
 import { writeErrors } from '../framework/envelope.js';
@@ -18,6 +18,9 @@ const STATUS_OF_KIND: Array<[new (...args: never[]) => Error, number]> = [
   [NotFoundError, 404],
   [ConflictError, 409],
   [UpstreamError, 502],
+  // 503 with Retry-After: the status Vault's Go client (and so cert-manager) retries by itself.
+  [NotReadyError, 503],
+  [StorageUnavailableError, 503],
 ];
 
 function statusOf(err: unknown): number | undefined {
@@ -46,6 +49,9 @@ export function errorResponse(): Middleware<RequestState> {
       if (status !== undefined) {
         // The rest of the body is still on the wire: the connection cannot carry another request.
         if (status === 413 || status === 408) ctx.set('Connection', 'close');
+        if (err instanceof NotReadyError) ctx.set('Retry-After', String(err.retryAfterSeconds));
+        // The operator must hear of it even if no client reports the 503s.
+        if (err instanceof StorageUnavailableError) ctx.state.logger.error({ path: ctx.path }, err.message);
         const message = (err as Error).message;
         writeErrors(ctx, status, message ? [message] : []);
       } else if (err instanceof ScmError) {

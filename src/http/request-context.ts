@@ -1,21 +1,35 @@
 /**
  * First middleware: a request id, `Cache-Control: no-store` (Vault sets it on
- * every response), the request's AbortSignal, and one access-log line. Only
- * the path is logged, never the query or body: both can carry secrets.
+ * every response), the request's AbortSignal, one access-log line and the
+ * request's metrics. Only the path is logged, never the query or body: both
+ * can carry secrets.
  */
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logging.js';
 import type { RequestLogger, RequestState } from '../framework/request-state.js';
 
-export function requestContext(logger: Logger, maxRequestDurationMs: number): Middleware<RequestState> {
-  // The access line's fields are fixed and hold no secret (the path, never the
-  // query or body), so it skips redaction, which cost more than the line.
-  const access = logger.child({}, { redact: [] });
+/** Where each finished request is counted: its path family (never the path), operation, status and duration. */
+export type ObserveRequest = (vaultPath: string | undefined, operation: string, status: number, seconds: number) => void;
+
+export interface RequestLoggers {
+  /** Request lines (errors, warnings), with the usual redaction. */
+  logger: Logger;
+  /**
+   * The access line's: its fields are fixed and hold no secret (the path,
+   * never the query or body), so it skips redaction, which cost more than the line.
+   */
+  access: Logger;
+}
+
+export function requestContext(loggers: RequestLoggers, maxRequestDurationMs: number, observe?: ObserveRequest): Middleware<RequestState> {
+  const { logger, access } = loggers;
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
     ctx.state.requestId = requestId;
+    // At trace, a request that never finishes still shows that it came in.
+    if (access.isLevelEnabled('trace')) access.trace({ request_id: requestId, method: ctx.method, path: ctx.path }, 'request received');
     // Bound fields instead of a pino child per request: a child logger costs more than the line itself.
     ctx.state.logger = requestLogger(logger, requestId);
     // The request's AbortSignal is made on first use: most requests (a read of
@@ -45,16 +59,9 @@ export function requestContext(logger: Logger, maxRequestDurationMs: number): Mi
       await next();
     } finally {
       clearTimeout(deadline);
-      access.info(
-        {
-          request_id: requestId,
-          method: ctx.state.operation === 'list' ? 'LIST' : ctx.method,
-          path: ctx.path,
-          status: ctx.status,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-        },
-        'request',
-      );
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      observe?.(ctx.state.vaultPath, ctx.state.operation ?? 'unknown', ctx.status, ms / 1000);
+      access.info({ request_id: requestId, method: ctx.state.operation === 'list' ? 'LIST' : ctx.method, path: ctx.path, status: ctx.status, ms }, 'request');
     }
   };
 }

@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ScmError } from '../scm/errors.js';
-import { CollectedBodyError, certificateMatchesKey, decodeCollected, parseCertificate } from '../pki/index.js';
+import { CollectedBodyError, certificateMatchesKey, decodeCollected, parseCertificate, type ParsedCertificate } from '../pki/index.js';
 import { KEY_MISMATCH_CODE, expectedPrivateKey, withFault, withReplacementPromoted, withState, type CertificateRecord, type ScmFault } from './record.js';
 import type { CollectErrorClassifier, ScmOrders } from './scm-orders.js';
 
@@ -13,7 +13,7 @@ export const UNREADABLE_CERTIFICATE_CODE = -90002;
 
 export type CollectOutcome =
   | { kind: 'issued'; body: string }
-  | { kind: 'pending'; fault?: ScmFault }
+  | { kind: 'pending'; fault?: ScmFault; reason?: string }
   | { kind: 'failed'; fault: ScmFault };
 
 export interface CollectTiming {
@@ -22,6 +22,9 @@ export interface CollectTiming {
   maxWaitMs: number;
   signal?: AbortSignal;
 }
+
+/** One collect, no polling: background passes and checks that must not wait. */
+export const ONE_ATTEMPT: CollectTiming = Object.freeze({ loopPeriodMs: 0, maxWaitMs: 0 });
 
 function faultOf(error: unknown): ScmFault {
   if (error instanceof ScmError) return { code: error.code, description: error.description };
@@ -79,7 +82,8 @@ export function recordAfterCollect(
   timedOut: boolean,
 ): CertificateRecord {
   if (outcome.kind === 'pending') {
-    return timedOut && record.state.at(-1)?.status !== 'TimedoutStateSaved' ? withState(record, 'TimedoutStateSaved') : record;
+    const explained = outcome.reason && outcome.reason !== record.pending_reason ? { ...record, pending_reason: outcome.reason } : record;
+    return timedOut && record.state.at(-1)?.status !== 'TimedoutStateSaved' ? withState(explained, 'TimedoutStateSaved') : explained;
   }
   if (outcome.kind === 'failed') {
     // Each read of a failed record collects again; the same answer again is not news.
@@ -107,8 +111,10 @@ export function recordAfterCollect(
     return withFault(record, fault);
   }
   const parsed = parseCertificate(leaf);
+  const { pending_reason: _settled, ...rest } = withReplacementPromoted(record);
   return {
-    ...withState(withReplacementPromoted(record), 'Issued'),
+    ...withState(rest, 'Issued'),
+    domain: domainAfterIssue(record, parsed),
     certificate: outcome.body,
     leaf_certificate: parsed.pem,
     ca_chain: chain,
@@ -117,4 +123,14 @@ export function recordAfterCollect(
     not_after: parsed.notAfter,
     last_error: null,
   };
+}
+
+/**
+ * A replace may ask SCM for a new common name: once its certificate is
+ * issued, the record (and so its LIST summary) names what the certificate
+ * names. Client records keep the holder's e-mail, which a replace cannot change.
+ */
+function domainAfterIssue(record: CertificateRecord, leaf: ParsedCertificate): string {
+  if (!record.pending_replacement || record.certificate_type !== 'ssl_cert') return record.domain;
+  return leaf.commonName ?? leaf.subjectAltNames[0] ?? record.domain;
 }

@@ -4,9 +4,11 @@
  * collect (enroll, read, renew, replace, fetch, sync) and by the background
  * collector.
  */
-import { collectAttempt, collectUntilIssued, recordAfterCollect, type CollectTiming } from './collect-loop.js';
+import { ONE_ATTEMPT, collectAttempt, collectUntilIssued, recordAfterCollect, type CollectOutcome, type CollectTiming } from './collect-loop.js';
+import { verdictOf } from './order-status.js';
+import type { CollectErrorClassifier, ScmOrders } from './scm-orders.js';
 import type { ConfigEntry } from './config-store.js';
-import { currentStatus, shouldCollectOnRead, type CertificateRecord } from './record.js';
+import { currentStatus, isAwaitingIssue, shouldCollectOnRead, type CertificateRecord } from './record.js';
 import type { Deps, LifecycleLimits } from './services.js';
 
 /** Per-request collect settings (plugin fields, seconds). */
@@ -52,7 +54,9 @@ export function collectRecord(
     const start = await deps.records.require(config.name, id);
     if (!shouldCollectOnRead(start)) return start;
     const orders = deps.scm.ordersFor(config);
-    const outcome = await collectUntilIssued(collectAttempt(orders, start), deps.scm.classifyCollectError, timing);
+    const collected = await collectUntilIssued(collectAttempt(orders, start), deps.scm.classifyCollectError, timing);
+    const outcome =
+      collected.kind === 'pending' && !timing.signal?.aborted ? await explainPending(orders, deps.scm.classifyCollectError, start, collected) : collected;
     return deps.records.update(config.name, id, (current) => {
       // Someone else (revoke, a replace) moved the record on meanwhile: theirs wins.
       if (current.state.length !== start.state.length) return undefined;
@@ -60,6 +64,36 @@ export function collectRecord(
       return next === current ? undefined : { records: [next] };
     });
   });
+}
+
+/**
+ * A collect that ended pending, with SCM's reason (order-status.ts), or
+ * failed when SCM declined or rejected the order. Asking is a courtesy: when
+ * SCM does not answer, the record stays pending as it was.
+ *
+ * A record that was still owed and is now refused is recorded with what
+ * SCM's collect says of the refused order, from one more collect: the one
+ * above may have been answered before the refusal (a decline made while a
+ * background collect was under way). A record already refused needs none.
+ */
+async function explainPending(
+  orders: ScmOrders,
+  classify: CollectErrorClassifier,
+  record: CertificateRecord,
+  outcome: CollectOutcome & { kind: 'pending' },
+): Promise<CollectOutcome> {
+  let status;
+  try {
+    status = await orders.orderStatus(record);
+  } catch {
+    return outcome;
+  }
+  const verdict = status && verdictOf(status, record.certificate_type, outcome.fault);
+  if (!status || !verdict) return outcome;
+  if (verdict.kind === 'pending') return { ...outcome, reason: verdict.reason };
+  if (!isAwaitingIssue(record)) return verdict;
+  const again = await collectUntilIssued(collectAttempt(orders, record), classify, ONE_ATTEMPT);
+  return again.kind === 'pending' ? (verdictOf(status, record.certificate_type, again.fault) ?? verdict) : again;
 }
 
 /** A request's collect: its own timing, and the warnings its answer carries. */
@@ -85,8 +119,9 @@ export function pendingWarnings(limits: LifecycleLimits, record: CertificateReco
       const why = timing.cappedByServer
         ? `the server's max_request_duration cut the wait to ${waited}`
         : `sectigo_max_timeout (${waited}) ran out`;
+      const reason = record.pending_reason ? `: ${record.pending_reason}` : '';
       return [
-        `SCM has not issued the certificate yet (${why}); the order and private key are saved. ` +
+        `SCM has not issued the certificate yet${reason} (${why}); the order and private key are saved. ` +
           `Read ${path} later to collect it; the background collector keeps trying meanwhile.`,
       ];
     }

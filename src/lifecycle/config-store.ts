@@ -8,7 +8,7 @@ import { layout } from '../storage/layout.js';
 import type { Storage } from '../storage/storage.js';
 import type { CertificateType } from './record.js';
 
-export type ScmAuthType = 'password' | 'oauth2';
+export type ScmAuthType = 'password' | 'oauth2' | 'client_cert';
 
 export interface ConfigEntry {
   name: string;
@@ -24,6 +24,9 @@ export interface ConfigEntry {
   sectigo_cm_client_id?: string;
   sectigo_cm_client_secret?: string;
   sectigo_cm_token_url?: string;
+  /** client_cert auth: the admin's certificate and key (PEM), presented to SCM on TLS; sealed, never shown. */
+  sectigo_cm_client_cert?: string;
+  sectigo_cm_client_key?: string;
   sectigo_verify_tls: boolean;
   sectigo_ca_bundle?: string;
   sectigo_proxy_url?: string;

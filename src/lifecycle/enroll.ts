@@ -12,27 +12,40 @@ import { idempotencyKeyHash, payloadHash } from './idempotency.js';
 import { checkAgainstProfile } from './profile-check.js';
 import { prepareKeyMaterial, type KeyMaterial } from './key-material.js';
 import { clientCommonName, clientEnrollBody, parseEnrollRequest, requireFor, sslEnrollBody, type EnrollRequest } from './enroll-request.js';
-import { commentsWithMarker, newIntentId, recordFromIntent, type OrderIntent } from './order-intents.js';
+import { commentsWithMarker, intentFlightKey, newIntentId, recordFromIntent, type OrderIntent } from './order-intents.js';
 import type { CertificateRecord } from './record.js';
 import { collectForRequest } from './collect-record.js';
 import type { ConfigEntry } from './config-store.js';
 import type { Deps, LifecycleResult } from './services.js';
 import type { PlacedOrder } from './placed-order.js';
+import { countOperation } from './telemetry.js';
 
 export interface EnrollOptions {
   /** From the `Idempotency-Key` header; the `idempotency_key` field is the fallback. */
   idempotencyKey?: string;
+  /**
+   * What makes a retry under the same key the same request (default: the
+   * data). A PKI `sign` compares the CSR's content, not its bytes: a request
+   * signed again with the same key is the same request.
+   */
+  payload?: Record<string, unknown>;
+  /** How a replay's warning names what made the request the same one (default: its idempotency_key). */
+  sameRequestBy?: string;
   signal?: AbortSignal;
 }
 
-type EnrollDeps = Deps<'configs' | 'records' | 'intents' | 'idempotency' | 'profiles' | 'batch' | 'locks' | 'scm' | 'limits' | 'logger'>;
+export type EnrollDeps = Deps<'configs' | 'records' | 'intents' | 'idempotency' | 'profiles' | 'batch' | 'locks' | 'scm' | 'limits' | 'logger' | 'telemetry'>;
 
-export async function enrollCertificate(
+export function enrollCertificate(
   deps: EnrollDeps,
   configName: string,
   data: Record<string, unknown>,
   options: EnrollOptions = {},
 ): Promise<LifecycleResult> {
+  return countOperation(deps.telemetry, 'enroll', () => enroll(deps, configName, data, options));
+}
+
+async function enroll(deps: EnrollDeps, configName: string, data: Record<string, unknown>, options: EnrollOptions): Promise<LifecycleResult> {
   const config = await deps.configs.require(configName);
   const req = parseEnrollRequest(data, config.enroll_defaults);
   requireFor(config.sectigo_config_type, req);
@@ -40,14 +53,14 @@ export async function enrollCertificate(
   const key = options.idempotencyKey ?? req.idempotency_key;
   if (!key) return withWarnings(await orderAndCollect(deps, config, req, options.signal), warnings);
 
-  const { idempotency_key: _ignored, ...payload } = data;
+  const { idempotency_key: _ignored, ...payload } = options.payload ?? data;
   const hash = payloadHash(payload);
   const keyHash = idempotencyKeyHash(key);
   // Identical concurrent duplicates share one flight (and one order); a
   // different payload under the same key runs its own and meets the 409.
   return deps.locks.flight(`enroll:${configName}/${keyHash}/${hash}`, async () => {
     const prior = await deps.idempotency.priorOutcome(configName, keyHash, hash);
-    if (prior) return withWarnings(await replay(deps, config, prior, req, options.signal), warnings);
+    if (prior) return withWarnings(await replay(deps, config, prior, req, options), warnings);
     const result = await orderAndCollect(deps, config, req, options.signal, {
       key_hash: keyHash,
       payload_hash: hash,
@@ -96,11 +109,12 @@ async function replay(
   config: ConfigEntry,
   id: string,
   req: EnrollRequest,
-  signal?: AbortSignal,
+  options: EnrollOptions,
 ): Promise<LifecycleResult> {
   const stored = await deps.records.require(config.name, id);
-  const collected = await collectForRequest(deps, config, id, { ...req, signal });
-  const replayed = `idempotency_key: returning the certificate of the first request with this key (${stored.cert_unique_id}); no new order was placed`;
+  const collected = await collectForRequest(deps, config, id, { ...req, signal: options.signal });
+  const by = options.sameRequestBy ?? 'idempotency_key: returning the certificate of the first request with this key';
+  const replayed = `${by} (${stored.cert_unique_id}); no new order was placed`;
   return { record: collected.record, warnings: [replayed, ...collected.warnings] };
 }
 
@@ -123,16 +137,13 @@ async function orderAndCollect(
   };
   const orders = deps.scm.ordersFor(config);
 
-  deps.intents.own(intent);
-  let record: CertificateRecord;
-  try {
+  const record = await deps.locks.flight(intentFlightKey(intent), async () => {
     const intentOps = [deps.intents.putOp(intent)];
     await (idempotency ? idempotency.claim(intentOps) : deps.batch(intentOps));
-    record = recordFromIntent(intent, await placeOrder(deps, intent, () => orders.enroll(type, body)));
-    await storeRecord(deps, intent, record);
-  } finally {
-    deps.intents.release(intent);
-  }
+    const placed = recordFromIntent(intent, await placeOrder(deps, intent, () => orders.enroll(type, body)));
+    await storeRecord(deps, intent, placed);
+    return placed;
+  });
   deps.logger.info({ config: configName, cert_unique_id: record.cert_unique_id }, 'certificate ordered');
 
   return collectForRequest(deps, config, record.cert_unique_id, { ...req, signal });

@@ -7,7 +7,7 @@
 import { UpstreamError, UserError } from '../errors.js';
 import { certificateMatchesKey, parseCertificate, readPrivateKey } from '../pki/index.js';
 import { inRequestTerms } from './request-field-names.js';
-import { collectAttempt, collectUntilIssued, recordAfterCollect } from './collect-loop.js';
+import { ONE_ATTEMPT, collectAttempt, collectUntilIssued, recordAfterCollect } from './collect-loop.js';
 import { ENROLL_DEFAULTS, SCM_INT_MAX } from './enroll-request.js';
 import { collectForRequest } from './collect-record.js';
 import type { ConfigEntry } from './config-store.js';
@@ -52,6 +52,7 @@ export async function fetchCertificate(deps: RenewDeps, config: string, id: stri
  */
 async function readStored(deps: RenewDeps, record: CertificateRecord, options: FetchOptions): Promise<LifecycleResult> {
   const callerKey = options.sectigo_private_key;
+  if (callerKey && record.imported && !record.private_key) return attachKey(deps, record, callerKey);
   const warnings: string[] = [];
   if (callerKey) {
     if (record.leaf_certificate && !inRequestTerms(() => certificateMatchesKey(record.leaf_certificate!, callerKey, { certificate: 'stored certificate' }))) {
@@ -61,6 +62,31 @@ async function readStored(deps: RenewDeps, record: CertificateRecord, options: F
   }
   const result = await readWithAutoRenew(deps, record.config_name, record.cert_unique_id, options);
   return warnings.length === 0 ? result : { ...result, warnings: [...warnings, ...result.warnings] };
+}
+
+/**
+ * An imported record (import.ts) holds SCM's facts but neither key nor
+ * certificate. The caller's key is stored with SCM's certificate only if it
+ * is that certificate's key; otherwise nothing changes.
+ */
+async function attachKey(deps: RenewDeps, record: CertificateRecord, privateKey: string): Promise<LifecycleResult> {
+  const { config_name: config, cert_unique_id: id } = record;
+  const orders = deps.scm.ordersFor(await deps.configs.require(config));
+  const candidate = { ...record, private_key: privateKey };
+  const outcome = await collectUntilIssued(collectAttempt(orders, candidate), deps.scm.classifyCollectError, ONE_ATTEMPT);
+  if (outcome.kind !== 'issued') {
+    const why = outcome.fault ? `SCM error ${outcome.fault.code}: ${outcome.fault.description}` : 'SCM has no certificate to hand over';
+    throw new UserError(`sectigo_private_key: not attached to ${id}; ${why}`);
+  }
+  const collected = recordAfterCollect(candidate, outcome, false);
+  if (collected.last_error?.code === KEY_MISMATCH_CODE) {
+    throw new UserError(`sectigo_private_key: does not match the certificate SCM holds for ${id}`);
+  }
+  if (currentStatus(collected) !== 'Issued') throw new UpstreamError(`SCM's certificate for ${id} could not be used: ${collected.last_error?.description}`);
+  const { subject_alt_names: _fromList, ...attached } = collected;
+  const stored = await deps.records.update(config, id, () => ({ records: [attached] }));
+  deps.logger.info({ config, cert_unique_id: id }, 'key attached to an imported certificate');
+  return { record: stored, warnings: [`sectigo_private_key: attached to the imported certificate ${id} after checking it is the certificate's key`] };
 }
 
 async function importFromScm(deps: RenewDeps, settings: ConfigEntry, id: string, options: FetchOptions): Promise<LifecycleResult> {
@@ -73,7 +99,7 @@ async function importFromScm(deps: RenewDeps, settings: ConfigEntry, id: string,
   const base = await baseRecord(orders, config, id, scmId, settings, options);
 
   // One attempt before anything is stored: an id SCM refuses leaves no trace.
-  const first = await collectUntilIssued(collectAttempt(orders, base), deps.scm.classifyCollectError, { loopPeriodMs: 0, maxWaitMs: 0 });
+  const first = await collectUntilIssued(collectAttempt(orders, base), deps.scm.classifyCollectError, ONE_ATTEMPT);
   if (first.kind === 'failed') throw new UserError(`SCM error ${first.fault.code}: ${first.fault.description}`);
   if (first.kind === 'pending') {
     await deps.records.save([withState(base, 'Applied')]);
@@ -125,7 +151,7 @@ async function baseRecord(
   };
   if (type === 'client_cert') {
     // SCM has no S/MIME lookup by order number; the collect itself says whether it exists.
-    return { ...common, order_number: scmId, backend_cert_id: String(scmId), domain: '' };
+    return { ...common, order_number: scmId, backend_cert_id: String(scmId), renew_id: String(scmId), domain: '' };
   }
   const details = await refusalsAsUserErrors(() => orders.sslDetails(scmId));
   const format = options.sectigo_ssl_cert_format_type ?? settings.enroll_defaults?.sectigo_ssl_cert_format_type ?? ENROLL_DEFAULTS.sectigo_ssl_cert_format_type;
@@ -133,6 +159,8 @@ async function baseRecord(
     ...common,
     ssl_id: scmId,
     ...(details.backendCertId && { backend_cert_id: details.backendCertId }),
+    // SCM's details document no renewId; one an SCM does send is kept.
+    renew_id: typeof details.renewId === 'string' ? details.renewId : null,
     ssl_format: String(format),
     domain: details.commonName ?? '',
   };

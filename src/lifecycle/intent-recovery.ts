@@ -7,22 +7,30 @@
  * → the intent stays for the next pass.
  */
 import { orderSettlesAt, type Deps } from './services.js';
-import { orderMarker, recordFromIntent, type OrderIntent } from './order-intents.js';
+import { intentFlightKey, orderMarker, recordFromIntent, type OrderIntent } from './order-intents.js';
 
 type Resolution = 'recovered' | 'no_order' | 'unresolved';
 
 /**
- * One pass over the unowned intents; returns how many are left unresolved.
+ * One pass over the intents no enroll is working on; returns how many are left unresolved.
  * An order is only declared missing once its intent is the lifecycle's
  * `orderGraceMs` old: an SCM that timed out may still be placing it.
  */
-type RecoveryDeps = Deps<'configs' | 'records' | 'intents' | 'idempotency' | 'batch' | 'scm' | 'limits' | 'logger'>;
+type RecoveryDeps = Deps<'configs' | 'records' | 'intents' | 'idempotency' | 'batch' | 'locks' | 'scm' | 'limits' | 'logger'>;
 
 export async function resolveOrderIntents(deps: RecoveryDeps, stopping: () => boolean = () => false): Promise<number> {
   let unresolved = 0;
-  for await (const intent of deps.intents.unowned()) {
+  for await (const name of deps.intents.stored()) {
     if (stopping()) break;
-    if ((await resolveIntent(deps, intent)) === 'unresolved') unresolved++;
+    // An enroll still working on it (here or on another replica) finishes it itself.
+    const key = intentFlightKey(name);
+    if (await deps.locks.isFlying(key)) continue;
+    const resolution = await deps.locks.flight(key, async () => {
+      // Read under the flight: the enroll may have stored its record (and dropped the intent) meanwhile.
+      const intent = await deps.intents.get(name.config_name, name.id);
+      return intent ? resolveIntent(deps, intent) : 'gone';
+    });
+    if (resolution === 'unresolved') unresolved++;
   }
   if (unresolved > 0) {
     deps.logger.warn({ unresolved_order_intents: unresolved }, 'interrupted enrolls not yet resolved with SCM; retrying next pass');

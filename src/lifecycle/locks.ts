@@ -10,13 +10,14 @@
  *   once it runs, because a caller may arrive just after a flight finished.
  *
  * `LocalLocks` covers one process. A backend shared by several replicas
- * supplies its own Locks (row or advisory locks) in the same shape.
+ * supplies its own Locks in the same shape (cluster/pg-locks.ts: PostgreSQL
+ * advisory locks).
  */
 export interface Locks {
   exclusive<T>(key: string, work: () => Promise<T>): Promise<T>;
   flight<T>(key: string, work: () => Promise<T>): Promise<T>;
-  /** Is a flight for this key running now (in this process)? */
-  isFlying(key: string): boolean;
+  /** Is a flight for this key running now (here, or for a shared backend on any replica)? */
+  isFlying(key: string): Promise<boolean>;
 }
 
 export class LocalLocks implements Locks {
@@ -46,7 +47,7 @@ export class LocalLocks implements Locks {
     return flight;
   }
 
-  isFlying(key: string): boolean {
+  async isFlying(key: string): Promise<boolean> {
     return this.flights.has(key);
   }
 }

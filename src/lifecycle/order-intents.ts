@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { layout } from '../storage/layout.js';
 import type { BatchOp, Storage } from '../storage/storage.js';
 import type { IdempotencyLedger } from './idempotency.js';
-import { certUniqueId, unissuedOrderFields, withState, type CertificateRecord, type CertificateType } from './record.js';
+import { certUniqueId, renewIdOf, unissuedOrderFields, withState, type CertificateRecord, type CertificateType } from './record.js';
 import type { PlacedOrder } from './placed-order.js';
 
 /** In SCM's `comments` of every order scmpki places: `scmpki-order:<intent id>`. */
@@ -67,7 +67,7 @@ export function commentsWithMarker(comments: string | undefined, intentId: strin
 export function recordFromIntent(intent: OrderIntent, placed: PlacedOrder, recovered = false): CertificateRecord {
   const ids =
     intent.certificate_type === 'ssl_cert'
-      ? { ssl_id: placed.scmId, renew_id: placed.renewId, ssl_format: intent.ssl_format }
+      ? { ssl_id: placed.scmId, ssl_format: intent.ssl_format }
       : { order_number: placed.scmId };
   return withState(
     {
@@ -75,6 +75,7 @@ export function recordFromIntent(intent: OrderIntent, placed: PlacedOrder, recov
       config_name: intent.config_name,
       certificate_type: intent.certificate_type,
       ...ids,
+      renew_id: renewIdOf(intent.certificate_type, placed),
       backend_cert_id: placed.backendCertId,
       domain: intent.domain,
       csr: intent.csr,
@@ -90,21 +91,22 @@ export function recordFromIntent(intent: OrderIntent, placed: PlacedOrder, recov
 }
 
 /**
- * Intents in storage, and which of them a request in this process is still
- * working on: those are its to finish, never the collector's.
+ * The flight an enroll holds on its intent from before the intent is
+ * written until its record is stored (or the intent dropped): while it runs,
+ * the intent is that request's to finish, never recovery's. A flight, not an
+ * in-process set, so that with a shared backend a request on one replica
+ * and recovery on another see the same owner (lifecycle/locks.ts).
  */
-export class OrderIntentStore {
-  private readonly owned = new Set<string>();
+export function intentFlightKey(intent: Pick<OrderIntent, 'config_name' | 'id'>): string {
+  return `intent:${intent.config_name}/${intent.id}`;
+}
 
+/** Intents in storage: written ahead of an SCM order, deleted with its record. */
+export class OrderIntentStore {
   constructor(private readonly storage: Storage) {}
 
-  /** Marks the intent as the calling request's until `release`; call before it is stored. */
-  own(intent: OrderIntent): void {
-    this.owned.add(intent.id);
-  }
-
-  release(intent: OrderIntent): void {
-    this.owned.delete(intent.id);
+  get(config: string, id: string): Promise<OrderIntent | undefined> {
+    return this.storage.get<OrderIntent>(layout.intent(config, id));
   }
 
   putOp(intent: OrderIntent): BatchOp {
@@ -123,15 +125,11 @@ export class OrderIntentStore {
     return [this.deleteOp(intent), ...(key ? [ledger.releaseOp(intent.config_name, key.key_hash)] : [])];
   }
 
-  /** Intents no request in this process owns: left by a crash, or by a request that gave up. */
-  async *unowned(): AsyncGenerator<OrderIntent> {
+  /** Every stored intent, by config and id; a caller reads each under its flight. */
+  async *stored(): AsyncGenerator<Pick<OrderIntent, 'config_name' | 'id'>> {
     for (const dir of await this.storage.list(layout.intentConfigs)) {
-      const prefix = layout.intents(dir.replace(/\/$/, ''));
-      for (const name of await this.storage.list(prefix)) {
-        if (this.owned.has(name)) continue;
-        const intent = await this.storage.get<OrderIntent>(prefix + name);
-        if (intent) yield intent;
-      }
+      const config = dir.replace(/\/$/, '');
+      for (const id of await this.storage.list(layout.intents(config))) yield { config_name: config, id };
     }
   }
 

@@ -4,6 +4,7 @@
  * (profile-check.ts).
  */
 import { NotFoundError, UserError } from '../errors.js';
+import type { CertProfile } from '../scm/index.js';
 import type { StoredProfile } from './profile-store.js';
 import { refusalsAsUserErrors } from './scm-refusal.js';
 import type { Deps } from './services.js';
@@ -36,3 +37,15 @@ export async function downloadProfile(
   return profile;
 }
 
+
+/**
+ * What SCM offers the config entry's organization now (`types?organizationId=`),
+ * read live and stored nowhere, so a user can choose the
+ * `sectigo_ssl_cert_type` / `sectigo_client_cert_type` to enroll with.
+ */
+export async function availableProfiles(deps: Deps<'configs' | 'scm'>, configName: string): Promise<CertProfile[]> {
+  const config = await deps.configs.require(configName);
+  const orders = deps.scm.ordersFor(config);
+  const profiles = await refusalsAsUserErrors(() => orders.profiles(config.sectigo_config_type, config.sectigo_cm_org_id));
+  return [...profiles].sort((a, b) => a.id - b.id);
+}

@@ -9,7 +9,7 @@
  * a third of it (record.ts effectiveWindowDays), with a warning.
  */
 import { daysLeft, effectiveWindowDays, isDueForRenewal, lifetimeDays, shouldCollectOnRead, type CertificateRecord, type RenewPolicy } from './record.js';
-import { renewCertificate, type RenewDeps } from './renew.js';
+import { renewCertificate, type RenewDeps, type RenewOptions } from './renew.js';
 import { collectForRequest, type CollectRequest } from './collect-record.js';
 import type { LifecycleResult } from './services.js';
 
@@ -70,7 +70,9 @@ export async function readWithAutoRenew(
   const { policy, warnings: policyWarnings } = readPolicy(record, options);
   warnings.push(...policyWarnings);
   if (isDueForRenewal(record, policy)) {
-    const renewed = await renewCertificate(deps, config, record.cert_unique_id, options);
+    // A read renews with the record's own request: a key sent along (fetch's sectigo_private_key) only names the certificate.
+    const { sectigo_csr: _csr, sectigo_private_key: _key, ...renewOptions } = options as ReadOptions & RenewOptions;
+    const renewed = await renewCertificate(deps, config, record.cert_unique_id, renewOptions);
     return { record: renewed.record, warnings: [...warnings, ...renewed.warnings] };
   }
   const left = daysLeft(record);

@@ -2,8 +2,10 @@
  * What the indexes say about a record, derived from the record alone so that
  * RecordStore can write them in the same batch as the record:
  *
- * - its summary (domain, status, not_after) for LIST and `key_info`, read
- *   without decrypting the record;
+ * - its summary for LIST's `key_info` and the expiry report, read without
+ *   decrypting the record: domain, status, SANs, auto-renew, whether a
+ *   renewal is in flight, its successor, whether it was imported, the last
+ *   SCM error and not_after. Nothing secret: no key, no certificate;
  * - when background work on it is due: `collect` (SCM still owes the
  *   certificate), `renew` (auto-renew window reached, or a renewal whose
  *   answer was lost), `sync` (when it was last compared with SCM; the renewer
@@ -13,12 +15,27 @@
  * idle server with a large estate does nothing between due times.
  */
 import type { DueKind } from '../storage/layout.js';
-import { currentStatus, daysUntil, effectiveWindowDays, isAwaitingIssue, type CertificateRecord } from './record.js';
+import { parseCertificate } from '../pki/index.js';
+import { currentStatus, daysUntil, effectiveWindowDays, isAwaitingIssue, type CertificateRecord, type ScmFault } from './record.js';
 
-/** Stored with these three keys in this order: LIST copies the stored text into its answer (listingEntry). */
+/**
+ * Stored with `not_after` as the last key: LIST copies the stored text into
+ * its answer and finds the date at the end of it (listingEntry).
+ */
 export interface RecordSummary {
   domain: string;
   status: string;
+  /** The certificate's SANs (SCM's list for a record without one). */
+  sans: readonly string[];
+  auto_renew: boolean;
+  /** A renewal was sent to SCM and its new record is not stored yet (pending_renewal). */
+  renewing: boolean;
+  renewed_to: string | null;
+  /** Created by import from SCM's list, not ordered through scmpki. */
+  imported: boolean;
+  last_error: ScmFault | null;
+  /** Colon hex, as SCM lists it: import compares it with SCM's list. */
+  serial: string;
   not_after: string;
 }
 
@@ -62,8 +79,37 @@ export function dueEntriesOf(record: CertificateRecord, now: number): DueEntry[]
   return entries;
 }
 
+/**
+ * A serial as the serial index keys it: lower-case hex without separators or
+ * leading zero bytes, whether written `0A:1B`, `0a-1b` or `0a1b`; undefined
+ * when the text is not a serial.
+ */
+export function serialHex(serial: string): string | undefined {
+  const hex = serial.trim().replace(/[:-]/g, '').toLowerCase();
+  if (!/^[0-9a-f]{1,128}$/.test(hex)) return undefined;
+  const even = hex.length % 2 === 0 ? hex : `0${hex}`;
+  return even.replace(/^(00)+(?=..)/, '');
+}
+
+/** Where the serial index finds this record: `{config, id}` under its serial. */
+export interface SerialEntry {
+  config: string;
+  id: string;
+}
+
 export function summaryOf(record: CertificateRecord): RecordSummary {
-  return { domain: record.domain, status: currentStatus(record) ?? '', not_after: record.not_after };
+  return {
+    domain: record.domain,
+    status: currentStatus(record) ?? '',
+    sans: record.leaf_certificate ? parseCertificate(record.leaf_certificate).subjectAltNames : (record.subject_alt_names ?? []),
+    auto_renew: record.auto_renew,
+    renewing: record.pending_renewal !== undefined,
+    renewed_to: record.renewed_to,
+    imported: record.imported === true,
+    last_error: record.last_error,
+    serial: record.serial_number,
+    not_after: record.not_after,
+  };
 }
 
 const NOT_AFTER = '"not_after":"';

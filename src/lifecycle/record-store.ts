@@ -8,13 +8,13 @@
 import { createHash } from 'node:crypto';
 import { layout, parseTimedKey, type DueKind } from '../storage/layout.js';
 import { prefixRange, type BatchOp, type Storage } from '../storage/storage.js';
-import { dueEntriesOf, summaryOf, type RecordSummary } from './record-index.js';
+import { dueEntriesOf, serialHex, summaryOf, type RecordSummary, type SerialEntry } from './record-index.js';
 import { NotFoundError } from '../errors.js';
 import type { Locks } from './locks.js';
 import type { CertificateRecord } from './record.js';
 
 /** Bumped when the index layout changes: ensureIndexed rebuilds it. */
-const INDEX_VERSION = 1;
+const INDEX_VERSION = 2;
 
 /** Renew chains are short; this only stops a corrupted loop of links. */
 const MAX_RENEW_HOPS = 64;
@@ -58,6 +58,8 @@ export class RecordStore {
   constructor(
     private readonly storage: Storage,
     private readonly locks: Locks,
+    /** Each stored state change at `debug`. */
+    private readonly logger?: { debug(obj: object, msg: string): void },
   ) {}
 
   async get(config: string, id: string): Promise<CertificateRecord | undefined> {
@@ -76,7 +78,7 @@ export class RecordStore {
 
   async require(config: string, id: string): Promise<CertificateRecord> {
     const record = await this.get(config, id);
-    if (!record) throw new NotFoundError();
+    if (!record) throw new NotFoundError(`certificate "${id}" not found under config "${config}"`);
     return record;
   }
 
@@ -100,6 +102,10 @@ export class RecordStore {
     }
     await this.storage.batch([...ops, ...extra]);
     for (const ref of newChains) this.storedChains.add(ref);
+    for (const record of records) {
+      const [from, to] = [record.state.at(-2)?.status, record.state.at(-1)?.status];
+      this.logger?.debug({ config: record.config_name, cert_unique_id: record.cert_unique_id, from, to }, 'record stored');
+    }
   }
 
   /**
@@ -123,7 +129,7 @@ export class RecordStore {
   }
 
   async delete(config: string, id: string): Promise<void> {
-    const due = await this.dueKeys(config, id);
+    const due = await this.indexKeys(config, id);
     await this.storage.batch([
       { type: 'del', key: layout.record(config, id) },
       { type: 'del', key: layout.recordSummary(config, id) },
@@ -140,8 +146,27 @@ export class RecordStore {
     return this.storage.getClear<RecordSummary>(layout.recordSummary(config, id));
   }
 
-  /** The due index keys the record has now. */
-  async dueKeys(config: string, id: string): Promise<string[]> {
+  /** The configs that hold any record (a deleted config's records stay until deleted themselves). */
+  async configsWithRecords(): Promise<string[]> {
+    return (await this.storage.list(layout.recordConfigs)).map((dir) => dir.replace(/\/$/, ''));
+  }
+
+  /** The record a serial belongs to, from the serial index; undefined for an unknown or malformed serial. */
+  async bySerial(serial: string): Promise<CertificateRecord | undefined> {
+    const hex = serialHex(serial);
+    const entry = hex === undefined ? undefined : await this.storage.getClear<SerialEntry>(layout.serial(hex));
+    return entry && this.get(entry.config, entry.id);
+  }
+
+  /** Every indexed serial (lower-case hex) with its record's config and id, in serial order. */
+  async *serials(): AsyncGenerator<SerialEntry & { serial: string }> {
+    for await (const [key, entry] of this.storage.range<SerialEntry>(prefixRange(layout.serials))) {
+      yield { serial: key.slice(layout.serials.length), ...entry };
+    }
+  }
+
+  /** The index keys (due and serial) the record has now. */
+  async indexKeys(config: string, id: string): Promise<string[]> {
     return (await this.storage.getClear<string[]>(layout.recordDue(config, id))) ?? [];
   }
 
@@ -152,6 +177,21 @@ export class RecordStore {
     for await (const [key, json] of this.storage.rangeJson(prefixRange(prefix, { after, limit: page.limit }))) {
       yield [key.slice(prefix.length), json];
     }
+  }
+
+  /** Every config's summaries, from the index: no record is read (metrics count the estate with it). */
+  async *allSummaries(): AsyncGenerator<{ config: string; summary: RecordSummary }> {
+    const prefix = layout.allRecordSummaries;
+    for await (const [key, summary] of this.storage.range<RecordSummary>(prefixRange(prefix))) {
+      yield { config: key.slice(prefix.length, key.indexOf('/', prefix.length)), summary };
+    }
+  }
+
+  /** How many records' `kind` of background work is due by `untilMs`. */
+  async countDue(kind: DueKind, untilMs: number): Promise<number> {
+    let count = 0;
+    for await (const _entry of this.storage.range({ gte: layout.dueKind(kind), lt: layout.dueUntil(kind, untilMs) })) count++;
+    return count;
   }
 
   /** Records whose `kind` of background work is due by `untilMs`, earliest first. */
@@ -169,7 +209,7 @@ export class RecordStore {
    */
   reschedule(config: string, id: string, kind: DueKind, atMs: number, value: DueValue = {}): Promise<void> {
     return this.locks.exclusive(`record:${config}/${id}`, async () => {
-      const due = await this.dueKeys(config, id);
+      const due = await this.indexKeys(config, id);
       const kindPrefix = layout.dueKind(kind);
       const old = due.find((key) => key.startsWith(kindPrefix));
       if (!old) return;
@@ -190,8 +230,7 @@ export class RecordStore {
     if ((await this.storage.getClear<number>(layout.indexVersion)) === INDEX_VERSION) return 0;
     let indexed = 0;
     const now = Date.now();
-    for (const dir of await this.storage.list(layout.recordConfigs)) {
-      const config = dir.replace(/\/$/, '');
+    for (const config of await this.configsWithRecords()) {
       let ops: BatchOp[] = [];
       for (const id of await this.list(config)) {
         const record = await this.get(config, id);
@@ -209,17 +248,24 @@ export class RecordStore {
     return indexed;
   }
 
-  /** The record's summary and due entries, replacing the due entries of the version stored before. */
+  /**
+   * The record's summary, due entries and serial entry, replacing those of the
+   * version stored before (a replace re-issues under the same id with a new serial).
+   */
   private async indexOps(record: CertificateRecord, now: number): Promise<BatchOp[]> {
     const { config_name: config, cert_unique_id: id } = record;
-    const previous = await this.dueKeys(config, id);
+    const previous = await this.indexKeys(config, id);
     const due = dueEntriesOf(record, now).map((entry) => layout.due(entry.kind, entry.atMs, config, id));
-    const stale = previous.filter((key) => !due.includes(key));
+    const hex = serialHex(record.serial_number);
+    const serial = hex === undefined ? [] : [layout.serial(hex)];
+    const keys = [...due, ...serial];
+    const stale = previous.filter((key) => !keys.includes(key));
     return [
       ...stale.map((key) => ({ type: 'del' as const, key })),
       ...due.map((key) => ({ type: 'putClear' as const, key, value: {} })),
+      ...serial.map((key) => ({ type: 'putClear' as const, key, value: { config, id } satisfies SerialEntry })),
       { type: 'putClear', key: layout.recordSummary(config, id), value: summaryOf(record) },
-      { type: 'putClear', key: layout.recordDue(config, id), value: due },
+      { type: 'putClear', key: layout.recordDue(config, id), value: keys },
     ];
   }
 

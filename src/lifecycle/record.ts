@@ -5,6 +5,8 @@
  * (chain, validity dates, renew links, last error).
  */
 
+import type { PlacedOrder } from './placed-order.js';
+
 export type CertificateType = 'ssl_cert' | 'client_cert';
 
 export type KnownStatus =
@@ -56,8 +58,14 @@ export interface CertificateRecord {
   ssl_id?: number;
   /** Client (S/MIME) only. */
   order_number?: number;
-  /** SSL only: the opaque renew token SCM returns at enroll. */
-  renew_id?: string;
+  /**
+   * What SCM renews the certificate by. SSL: the renewId SCM answers at
+   * enroll; a renewal keeps its predecessor's (renewById answers with the new
+   * sslId only, and SCM's details never carry one), null for a certificate
+   * fetched from SCM that no renewId is known for. Client: the backendCertId,
+   * which SCM's `renew/order/{backendCertId}` takes.
+   */
+  renew_id?: string | null;
   backend_cert_id?: string;
   /** SSL only: the collect format, as the caller spelled it. */
   ssl_format?: string;
@@ -79,6 +87,12 @@ export interface CertificateRecord {
   renewed_from: string | null;
   renewed_to: string | null;
   last_error: ScmFault | null;
+  /**
+   * Why SCM still owes the certificate, from the order's status at SCM
+   * (order-status.ts): "awaiting approval at SCM since 12/02/2026 (SCM status
+   * Requested)". Set when a collect ends pending; gone once issued or failed.
+   */
+  pending_reason?: string;
   pending_replacement?: PendingKey;
   /** Set from just before SCM is asked to renew until the new record is stored (renew.ts). */
   pending_renewal?: PendingKey;
@@ -88,6 +102,13 @@ export interface CertificateRecord {
    * asking about every record at once; absent until the first sync.
    */
   last_synced_at?: string;
+  /**
+   * Created by import (import.ts) from SCM's certificate list rather than
+   * ordered or fetched through scmpki; absent otherwise.
+   */
+  imported?: boolean;
+  /** SANs as SCM lists them, for an imported record that holds no certificate yet. */
+  subject_alt_names?: string[];
   /** Append-only history, oldest first. */
   state: StateEntry[];
 }
@@ -98,6 +119,12 @@ export interface CertificateRecord {
  * mistakes it for an SCM answer.
  */
 export const KEY_MISMATCH_CODE = -90001;
+
+/** The renew_id of a record for an order SCM placed (see CertificateRecord.renew_id). */
+export function renewIdOf(type: CertificateType, placed: PlacedOrder, predecessor?: Pick<CertificateRecord, 'renew_id'>): string | null {
+  if (type === 'client_cert') return placed.backendCertId ?? String(placed.scmId);
+  return placed.renewId ?? predecessor?.renew_id ?? null;
+}
 
 export function certUniqueId(scmId: number, customerUri: string): string {
   return `${scmId}_${customerUri}`;
@@ -154,7 +181,8 @@ export function withState(
 
 /** The record after SCM's (or scmpki's own) error: an ErrorCode entry, and the fault as last_error. */
 export function withFault(record: CertificateRecord, fault: ScmFault): CertificateRecord {
-  return { ...withState(record, 'ErrorCode', fault), last_error: fault };
+  const { pending_reason: _settled, ...rest } = record;
+  return { ...withState(rest, 'ErrorCode', fault), last_error: fault };
 }
 
 /** The key a collected certificate must match: a pending replacement's, else the record's. */

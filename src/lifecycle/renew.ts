@@ -19,28 +19,56 @@
 import { ConflictError, UpstreamError, UserError } from '../errors.js';
 import { parseCertificate } from '../pki/index.js';
 import { freshKeyForCsr } from './key-material.js';
+import { checkCallerMaterial, replacementKey, type ReplacementKey } from './replacement-key.js';
 import { callScmWithPendingKey } from './pending-key.js';
 import { refusalsAsUserErrors } from './scm-refusal.js';
-import { certUniqueId, unissuedOrderFields, withState, type CertificateRecord, type PendingKey } from './record.js';
+import { certUniqueId, renewIdOf, unissuedOrderFields, withState, type CertificateRecord, type PendingKey } from './record.js';
 import { collectForRequest, pendingWarnings, type CollectRequest } from './collect-record.js';
 import { orderSettlesAt, type Deps, type LifecycleResult } from './services.js';
 import type { PlacedOrder } from './placed-order.js';
 import type { ScmOrders } from './scm-orders.js';
+import { countOperation } from './telemetry.js';
 
 export interface RenewOptions extends CollectRequest {
   /** Send a fresh CSR with a new key of the same kind (SSL only). */
   newKey?: boolean;
+  /** The caller's CSR for the renewal (SSL only; SCM's renewById takes one). */
+  sectigo_csr?: string;
+  /** The caller's key: with sectigo_csr it must match it; alone, a CSR with the old subject is built for it. */
+  sectigo_private_key?: string;
 }
 
 export function renewFlightKey(config: string, id: string): string {
   return `renew:${config}/${id}`;
 }
 
-export type RenewDeps = Deps<'configs' | 'records' | 'locks' | 'scm' | 'limits' | 'logger'>;
+export type RenewDeps = Deps<'configs' | 'records' | 'locks' | 'scm' | 'limits' | 'logger' | 'telemetry'>;
 
 export async function renewCertificate(deps: RenewDeps, config: string, id: string, options: RenewOptions = {}): Promise<LifecycleResult> {
-  const result = await deps.locks.flight(renewFlightKey(config, id), () => renewOnce(deps, config, id, options));
+  // Concurrent renewals of one record share one flight: each caller's own input is checked before it joins.
+  await checkRenewInput(deps, config, id, options);
+  // Counted inside the flight: readers sharing one renewal count it once.
+  const result = await deps.locks.flight(renewFlightKey(config, id), () => countOperation(deps.telemetry, 'renew', () => renewOnce(deps, config, id, options)));
   return { record: result.record, warnings: [...result.warnings, ...pendingWarnings(deps.limits, result.record, options)] };
+}
+
+async function checkRenewInput(deps: RenewDeps, configName: string, id: string, options: RenewOptions): Promise<void> {
+  const callerMaterial = sendsOwnMaterial(options);
+  if (!options.newKey && !callerMaterial) return;
+  if ((await deps.records.require(configName, id)).certificate_type === 'client_cert') {
+    throw new UserError(
+      `${options.newKey ? 'sectigo_renew_new_key' : 'sectigo_csr, sectigo_private_key'}: SCM renews client certificates with their ` +
+        `original request and takes no new CSR; use replace/${configName}/${id} (with sectigo_csr or sectigo_private_key) for a new key`,
+    );
+  }
+  if (options.newKey && callerMaterial) {
+    throw new UserError('sectigo_renew_new_key: a new key is generated only when no sectigo_csr or sectigo_private_key is sent; send one or the other');
+  }
+  await checkCallerMaterial(options);
+}
+
+function sendsOwnMaterial(options: RenewOptions): boolean {
+  return Boolean(options.sectigo_csr || options.sectigo_private_key);
 }
 
 async function renewOnce(deps: RenewDeps, configName: string, id: string, options: RenewOptions): Promise<LifecycleResult> {
@@ -50,16 +78,22 @@ async function renewOnce(deps: RenewDeps, configName: string, id: string, option
     const { record } = await deps.records.newest(configName, id);
     return { record, warnings: [`certificate ${id} was already renewed as ${record.cert_unique_id}`] };
   }
-  if (options.newKey && old.certificate_type === 'client_cert') {
-    throw new UserError('sectigo_renew_new_key: SCM renews client certificates with their original request; use replace for a new key');
-  }
+  const callerMaterial = sendsOwnMaterial(options);
   const config = await deps.configs.require(configName);
   const uri = config.sectigo_cm_uri;
   const orders = deps.scm.ordersFor(config);
 
+  const caller = callerMaterial ? await replacementKey(old, options) : undefined;
   const stored = old.pending_renewal;
+  // The earlier attempt's order may still come (or be adopted below); its key is the one kept.
+  if (stored && caller && !(caller.privateKey ? caller.privateKey === stored.private_key : caller.csr === stored.csr)) {
+    throw new ConflictError(
+      `an earlier renewal of ${id} (${stored.requested_at}) with another key is unsettled; ` +
+        'renew again without sectigo_csr and sectigo_private_key to finish it first',
+    );
+  }
   const earlier = stored && (await refusalsAsUserErrors(() => earlierRenewal(deps, orders, old, stored, uri)));
-  const pending = earlier && stored ? stored : await renewalKey(old, options.newKey === true);
+  const pending = earlier && stored ? stored : await renewalKey(old, caller, options.newKey === true);
   const placed =
     earlier ||
     (await callScmWithPendingKey(deps, old, 'pending_renewal', pending, () =>
@@ -72,7 +106,7 @@ async function renewOnce(deps: RenewDeps, configName: string, id: string, option
       ...old,
       cert_unique_id: newId,
       ...(old.certificate_type === 'ssl_cert' ? { ssl_id: placed.scmId } : { order_number: placed.scmId }),
-      renew_id: placed.renewId,
+      renew_id: renewIdOf(old.certificate_type, placed, old),
       backend_cert_id: placed.backendCertId,
       csr: pending.csr,
       private_key: pending.private_key,
@@ -99,9 +133,10 @@ async function renewOnce(deps: RenewDeps, configName: string, id: string, option
  * may still act on that attempt, and its certificate must find its key); the
  * time is this attempt's, which the grace period counts from.
  */
-async function renewalKey(old: CertificateRecord, newKey: boolean): Promise<PendingKey> {
+async function renewalKey(old: CertificateRecord, caller: ReplacementKey | undefined, newKey: boolean): Promise<PendingKey> {
   const requested_at = new Date().toISOString();
   if (old.pending_renewal) return { ...old.pending_renewal, requested_at };
+  if (caller) return { csr: caller.csr, private_key: caller.privateKey, requested_at };
   const fresh = newKey ? await freshKeyForCsr(old.csr) : undefined;
   return { csr: fresh?.csr ?? old.csr, private_key: fresh?.privateKey ?? old.private_key, requested_at };
 }

@@ -53,16 +53,34 @@ async function keyAndCsr(record: CertificateRecord, req: ReplacementKeyRequest, 
   return { csr: made.csr, privateKey: made.privateKeyPem, keySpec };
 }
 
+/**
+ * The caller's own CSR and key, checked on their own (they parse, and the key
+ * is the CSR's). An operation that callers share, such as a renewal, checks
+ * this first, so a bad input is answered to the caller who sent it and never
+ * to another caller who joined the same renewal.
+ */
+export function checkCallerMaterial(req: CallerMaterial): Promise<void> {
+  return inRequestTerms(async () => {
+    if (req.sectigo_csr) await callerCsr(req.sectigo_csr, req.sectigo_private_key);
+    else if (req.sectigo_private_key) callerKeySpec(req.sectigo_private_key);
+  });
+}
+
+type CallerMaterial = Pick<ReplacementKeyRequest, 'sectigo_csr' | 'sectigo_private_key'>;
+
+/** The caller's CSR, parsed, with the caller's key when one came and it is the CSR's. */
+async function callerCsr(csr: string, privateKey: string | undefined): Promise<ReplacementKey> {
+  const parsed = await parseCsr(csr);
+  if (privateKey) assertCallerKeyMatchesCsr(privateKey, parsed.pem);
+  return { csr: parsed.pem, privateKey: privateKey ?? '', keySpec: parsed.keySpec };
+}
+
 export function replacementKey(record: CertificateRecord, req: ReplacementKeyRequest): Promise<ReplacementKey> {
   return inRequestTerms(() => replacementKeyFor(record, req));
 }
 
 async function replacementKeyFor(record: CertificateRecord, req: ReplacementKeyRequest): Promise<ReplacementKey> {
-  if (req.sectigo_csr) {
-    const parsed = await parseCsr(req.sectigo_csr);
-    if (req.sectigo_private_key) assertCallerKeyMatchesCsr(req.sectigo_private_key, parsed.pem);
-    return { csr: parsed.pem, privateKey: req.sectigo_private_key ?? '', keySpec: parsed.keySpec };
-  }
+  if (req.sectigo_csr) return callerCsr(req.sectigo_csr, req.sectigo_private_key);
   if (!record.csr) {
     throw new UserError('sectigo_csr: this record has no CSR to take the subject from (it was fetched from SCM); send sectigo_csr');
   }

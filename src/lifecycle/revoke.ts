@@ -7,6 +7,7 @@ import type { RevocationReasonCode } from '../scm/index.js';
 import { scmRefusal } from './scm-refusal.js';
 import { currentStatus, withState } from './record.js';
 import type { Deps, LifecycleResult } from './services.js';
+import { countOperation } from './telemetry.js';
 
 /**
  * SCM requires a non-empty reason for SSL revocations (1..512 characters), and
@@ -22,12 +23,13 @@ export interface RevokeOptions {
   reasonCode?: RevocationReasonCode;
 }
 
-export async function revokeCertificate(
-  deps: Deps<'configs' | 'records' | 'scm' | 'logger'>,
-  configName: string,
-  id: string,
-  options: RevokeOptions = {},
-): Promise<LifecycleResult> {
+type RevokeDeps = Deps<'configs' | 'records' | 'scm' | 'logger'>;
+
+export function revokeCertificate(deps: RevokeDeps & Deps<'telemetry'>, configName: string, id: string, options: RevokeOptions = {}): Promise<LifecycleResult> {
+  return countOperation(deps.telemetry, 'revoke', () => revoke(deps, configName, id, options));
+}
+
+async function revoke(deps: RevokeDeps, configName: string, id: string, options: RevokeOptions): Promise<LifecycleResult> {
   const request = {
     reason: options.reason?.trim() || DEFAULT_REVOKE_REASON,
     ...(options.reasonCode !== undefined && { reasonCode: options.reasonCode }),

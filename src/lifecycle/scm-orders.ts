@@ -5,8 +5,9 @@
 import { UpstreamError } from '../errors.js';
 import { parseCollectFormat } from '../pki/index.js';
 import { inRequestTerms } from './request-field-names.js';
-import type { CertProfile, RevokeRequest, ScmClient, SmimeEnrollRequest, SslDetails, SslEnrollRequest } from '../scm/index.js';
+import type { CertProfile, RevokeRequest, ScmClient, SmimeEnrollRequest, SslDetails, SslEnrollRequest, SslStatus } from '../scm/index.js';
 import { findSmimeOrder, findSslOrder, type OrderSearch } from './order-search.js';
+import type { OrderStatus } from './order-status.js';
 import type { PlacedOrder } from './placed-order.js';
 import type { CertificateRecord, CertificateType } from './record.js';
 
@@ -27,8 +28,32 @@ export interface ScmOrders {
   sslDetails(sslId: number): Promise<SslDetails>;
   /** The family's certificate profiles (`types`), optionally those one organization may use. */
   profiles(type: CertificateType, orgId?: number): Promise<CertProfile[]>;
+  /** Where SCM has the order now (SSL: details; client: the list entry with its backendCertId); undefined if SCM lists none. */
+  orderStatus(ref: OrderRef): Promise<OrderStatus | undefined>;
+  /** SSL only: an approver's yes or no, with the message SCM requires (1–512 characters). */
+  approve(ref: OrderRef, message: string): Promise<void>;
+  decline(ref: OrderRef, message: string): Promise<void>;
+  /** One page of SCM's certificates in one status (list filter spelling: SSL `Issued`, S/MIME `issued`). */
+  listCertificates(type: CertificateType, status: string, page: { position: number; size: number }): Promise<CertificatePage>;
   /** The oldest order since `search.since` that the search accepts, if SCM has one. */
   findOrder(type: CertificateType, search: OrderSearch): Promise<PlacedOrder | undefined>;
+}
+
+/** A certificate as SCM's list shows it. S/MIME entries carry the expiry and holder; SSL ones need `sslDetails`. */
+export interface ListedCertificate {
+  scmId: number;
+  status: string;
+  serial?: string;
+  commonName?: string;
+  /** S/MIME only: `yyyy-MM-dd`. */
+  expires?: string | null;
+  backendCertId?: string | null;
+}
+
+export interface CertificatePage {
+  items: ListedCertificate[];
+  /** SCM's `X-Total-Count`, when it sends one. */
+  total: number | null;
 }
 
 export interface ReplaceOrder {
@@ -48,6 +73,12 @@ export type CollectErrorClassifier = (error: unknown) => 'pending' | 'failed';
 /** S/MIME calls take the backend id; records written before it was known have only the order number. */
 function backendIdOf(ref: OrderRef): string {
   return ref.backend_cert_id ?? String(ref.order_number);
+}
+
+/** An S/MIME certificate names its holder only in its subject: the e-mail, else the CN. */
+function smimeHolder(subject: string): string {
+  const field = (name: string) => new RegExp(`(?:^|,\\s*)${name}=([^,]+)`).exec(subject)?.[1];
+  return field('E') ?? field('emailAddress') ?? field('CN') ?? '';
 }
 
 export function scmOrdersFor(client: ScmClient): ScmOrders {
@@ -96,6 +127,38 @@ export function scmOrdersFor(client: ScmClient): ScmOrders {
     },
     sslDetails(sslId) {
       return client.getSsl(sslId);
+    },
+    async orderStatus(ref) {
+      if (ref.certificate_type === 'ssl_cert') {
+        const { status, requested, approved, declined } = await client.getSsl(ref.ssl_id as number);
+        return { status, requested, approved, declined };
+      }
+      const [item] = await client.listSmime({ backendCertId: backendIdOf(ref), size: 1 });
+      return item?.state ? { status: item.state } : undefined;
+    },
+    approve(ref, message) {
+      return client.approveSsl(ref.ssl_id as number, message);
+    },
+    decline(ref, message) {
+      return client.declineSsl(ref.ssl_id as number, message);
+    },
+    async listCertificates(type, status, { position, size }) {
+      if (type === 'ssl_cert') {
+        const page = await client.listSsl({ status: status as SslStatus, position, size });
+        return { total: page.total, items: page.items.map((item) => ({ scmId: item.sslId, status, serial: item.serialNumber, commonName: item.commonName })) };
+      }
+      const items = await client.listSmime({ state: status, position, size });
+      return {
+        total: null,
+        items: items.map((item) => ({
+          scmId: item.orderNumber ?? item.id,
+          status,
+          serial: item.serialNumber,
+          commonName: smimeHolder(item.certificateDetails?.subject ?? ''),
+          expires: item.expires,
+          backendCertId: item.backendCertId,
+        })),
+      };
     },
     profiles(type, orgId) {
       return type === 'ssl_cert' ? client.listSslTypes(orgId) : client.listSmimeTypes(orgId);

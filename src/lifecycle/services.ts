@@ -9,14 +9,18 @@
 import type { BatchOp, Storage } from '../storage/storage.js';
 import { ConfigStore, type ConfigEntry } from './config-store.js';
 import { IdempotencyLedger } from './idempotency.js';
+import { ImportJobs } from './import-jobs.js';
 import { LocalLocks, type Locks } from './locks.js';
 import { OrderIntentStore } from './order-intents.js';
 import { ProfileStore } from './profile-store.js';
 import { RecordStore } from './record-store.js';
 import type { CertificateRecord } from './record.js';
 import type { CollectErrorClassifier, ScmOrders } from './scm-orders.js';
+import { NO_TELEMETRY, type LifecycleTelemetry } from './telemetry.js';
 
 export interface LifecycleLogger {
+  trace(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
@@ -45,12 +49,16 @@ export interface LifecycleServices {
   profiles: ProfileStore;
   intents: OrderIntentStore;
   idempotency: IdempotencyLedger;
+  /** Running and finished imports from SCM, per config (this process only). */
+  imports: ImportJobs;
   /** Writes operations built by several stores in one atomic batch. */
   batch(ops: BatchOp[]): Promise<void>;
   locks: Locks;
   scm: ScmAccess;
   limits: LifecycleLimits;
   logger: LifecycleLogger;
+  /** Counts of operations and background passes, for the server's metrics. */
+  telemetry: LifecycleTelemetry;
 }
 
 /** The part of the services an operation uses. */
@@ -69,21 +77,24 @@ export function createLifecycleServices(options: {
   scm: ScmAccess;
   limits: LifecycleLimits;
   logger: LifecycleLogger;
+  telemetry?: LifecycleTelemetry;
   locks?: Locks;
 }): LifecycleServices {
   const { storage } = options;
   const locks = options.locks ?? new LocalLocks();
   return {
-    records: new RecordStore(storage, locks),
+    records: new RecordStore(storage, locks, options.logger),
     configs: new ConfigStore(storage),
     profiles: new ProfileStore(storage),
     intents: new OrderIntentStore(storage),
     idempotency: new IdempotencyLedger(storage),
+    imports: new ImportJobs(),
     batch: (ops) => storage.batch(ops),
     locks,
     scm: options.scm,
     limits: options.limits,
     logger: options.logger,
+    telemetry: options.telemetry ?? NO_TELEMETRY,
   };
 }
 

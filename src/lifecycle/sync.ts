@@ -6,7 +6,7 @@
  * collects only when the serial differs; client certificates have no details
  * call in our SCM client, so their collect answers both questions.
  */
-import { ConflictError, NotFoundError, UpstreamError, UserError } from '../errors.js';
+import { ConflictError, UpstreamError, UserError } from '../errors.js';
 import { ScmError } from '../scm/errors.js';
 import { recordAfterCollect } from './collect-loop.js';
 import { scmRefusal } from './scm-refusal.js';
@@ -173,8 +173,7 @@ export function isDueForSync(record: CertificateRecord, intervalMs: number, now 
  */
 export async function syncCertificate(deps: SyncDeps, configName: string, id: string, options: CollectRequest = {}): Promise<LifecycleResult> {
   const config = await deps.configs.require(configName);
-  const record = await deps.records.get(configName, id);
-  if (!record) throw new NotFoundError(`certificate "${id}" not found under config "${configName}"`);
+  const record = await deps.records.require(configName, id);
   if (shouldCollectOnRead(record)) return collectForRequest(deps, config, id, options);
   const status = currentStatus(record);
   if (status !== 'Issued') {

@@ -1,5 +1,6 @@
 import { createHash, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import type { X509Certificate } from '@peculiar/x509';
+import { LRUCache } from 'lru-cache';
 import { x509 } from './x509-library.js';
 import { UserError } from '../errors.js';
 import { describePublicKey, type PublicKeyInfo } from './keys.js';
@@ -20,10 +21,10 @@ export interface ParsedCertificate {
   /** RFC 4514 strings, e.g. `CN=example.com, O=Example`. */
   subject: string;
   issuer: string;
-  subjectAltNames: string[];
+  subjectAltNames: readonly string[];
   /** Upper-case, colon-separated SHA-256 of the DER, as `openssl x509 -fingerprint -sha256` prints it. */
   fingerprintSha256: string;
-  publicKey: PublicKeyInfo;
+  publicKey: Readonly<PublicKeyInfo>;
   isCa: boolean;
 }
 
@@ -36,7 +37,22 @@ export function readCertificateDer(pem: string, field = 'certificate'): Uint8Arr
   return block.der;
 }
 
-export function parseCertificate(pem: string, field = 'certificate'): ParsedCertificate {
+/**
+ * Certificates parsed lately, by their PEM text. A record is re-indexed on
+ * every write while its certificate rarely changes, and the ASN.1 decoding
+ * is most of the CPU a write costs; the results are frozen, so sharing is safe.
+ */
+const parsedByPem = new LRUCache<string, Readonly<ParsedCertificate>>({ max: 1_024 });
+
+export function parseCertificate(pem: string, field = 'certificate'): Readonly<ParsedCertificate> {
+  const known = parsedByPem.get(pem);
+  if (known) return known;
+  const parsed = decodeCertificate(pem, field);
+  parsedByPem.set(pem, parsed).set(parsed.pem, parsed);
+  return parsed;
+}
+
+function decodeCertificate(pem: string, field: string): Readonly<ParsedCertificate> {
   const der = readCertificateDer(pem, field);
   let cert: NodeX509Certificate;
   let names: X509Certificate;
@@ -47,7 +63,7 @@ export function parseCertificate(pem: string, field = 'certificate'): ParsedCert
     throw new UserError(`${field}: the PEM certificate could not be decoded (damaged or truncated?)`);
   }
   const san = names.getExtension(x509().SubjectAlternativeNameExtension);
-  return {
+  return Object.freeze({
     pem: toPem('CERTIFICATE', der),
     serialNumber: colonHex(names.serialNumber.replace(/^(00)+(?=..)/, '').toUpperCase()),
     notBefore: rfc3339(names.notBefore),
@@ -55,11 +71,11 @@ export function parseCertificate(pem: string, field = 'certificate'): ParsedCert
     commonName: names.subjectName.getField('CN')[0],
     subject: names.subject,
     issuer: names.issuer,
-    subjectAltNames: san ? san.names.items.map((item) => item.value) : [],
+    subjectAltNames: Object.freeze(san ? san.names.items.map((item) => item.value) : []),
     fingerprintSha256: colonHex(createHash('sha256').update(der).digest('hex').toUpperCase()),
-    publicKey: describePublicKey(cert.publicKey),
+    publicKey: Object.freeze(describePublicKey(cert.publicKey)),
     isCa: cert.ca,
-  };
+  });
 }
 
 function colonHex(hex: string): string {

@@ -1,4 +1,4 @@
-import { createPublicKey, webcrypto } from 'node:crypto';
+import { createHash, createPublicKey, webcrypto } from 'node:crypto';
 import type { Pkcs10CertificateRequest, SubjectAlternativeNameExtension } from '@peculiar/x509';
 import { x509 } from './x509-library.js';
 import { SUBJECT_ATTRIBUTES, type CsrSubject } from './csr-subject.js';
@@ -27,6 +27,12 @@ export interface ParsedCsr {
   pem: string;
   subject: CsrSubject;
   subjectAltNames: string[];
+  /** The same names with their kind: `dns`, `ip`, `url`, `email`, … (@peculiar/x509's GeneralName types). */
+  subjectAltNameEntries: Array<{ type: string; value: string }>;
+  /** RFC 4514 subject, e.g. `CN=example.com, O=Example`. */
+  subjectName: string;
+  /** Hex SHA-256 of the DER public key: the same key gives the same value however the request was re-signed. */
+  publicKeySha256: string;
   publicKey: PublicKeyInfo;
   keySpec: KeySpec;
 }
@@ -55,10 +61,14 @@ export async function parseCsr(pem: string): Promise<ParsedCsr> {
     if (value !== undefined) subject[key] = value;
   }
   const san = csr.getExtension(SUBJECT_ALT_NAME_OID) as SubjectAlternativeNameExtension | null;
+  const entries = san ? san.names.items.map((item) => ({ type: item.type, value: item.value })) : [];
   return {
     pem: toPem('CERTIFICATE REQUEST', new Uint8Array(csr.rawData)),
     subject,
-    subjectAltNames: san ? san.names.items.map((item) => item.value) : [],
+    subjectAltNames: entries.map((entry) => entry.value),
+    subjectAltNameEntries: entries,
+    subjectName: csr.subject,
+    publicKeySha256: createHash('sha256').update(Buffer.from(csr.publicKey.rawData)).digest('hex'),
     publicKey,
     keySpec,
   };

@@ -6,7 +6,9 @@ export {
   generateKeyAndCsr,
   buildCsr,
   keyPoolQueueSize,
+  onKeyTask,
   closeKeyPool,
+  type KeyTaskEvent,
   type BuildCsrInput,
   type CsrRequest,
 } from './key-pool.js';
@@ -26,3 +28,4 @@ export {
   type CollectedCertificate,
 } from './collected.js';
 export { normalisePemText } from './pem-text.js';
+export { buildPkcs12, type Pkcs12Content, type Pkcs12Encryption } from './pkcs12.js';

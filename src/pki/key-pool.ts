@@ -16,7 +16,7 @@ import { Piscina } from 'piscina';
 import { csrContent } from './csr-request.js';
 import type { CsrSubject } from './csr-subject.js';
 import { PkiInputError } from './input-error.js';
-import type { KeySpec } from './key-spec.js';
+import { describeKeySpec, type KeySpec } from './key-spec.js';
 import type { GeneratedKey } from './keys.js';
 import type { generate, generateWithCsr, sign } from './key-worker.js';
 
@@ -55,9 +55,30 @@ function keyPool(): Piscina {
 /** The worker's exported task functions, which piscina calls by name. */
 type Tasks = { generate: typeof generate; generateWithCsr: typeof generateWithCsr; sign: typeof sign };
 
+/** One finished task: which, for which kind of key (`RSA 2048`; empty for `sign`), and how long it took with its wait for a thread. */
+export interface KeyTaskEvent {
+  task: keyof Tasks;
+  key: string;
+  seconds: number;
+}
+
+/** Like the pool, these cover the process: every server in it hears every task. */
+const taskListeners = new Set<(event: KeyTaskEvent) => void>();
+
+/** Calls `listener` after each key task; returns the function that stops it. */
+export function onKeyTask(listener: (event: KeyTaskEvent) => void): () => void {
+  taskListeners.add(listener);
+  return () => taskListeners.delete(listener);
+}
+
 function run<Name extends keyof Tasks>(name: Name, task: Parameters<Tasks[Name]>[0]): Promise<ReturnType<Tasks[Name]>> {
+  const started = performance.now();
   const running: Promise<ReturnType<Tasks[Name]>> = keyPool().run(task, { name });
-  const settled = () => inFlight.delete(running);
+  const settled = () => {
+    inFlight.delete(running);
+    const event = { task: name, key: 'spec' in task ? describeKeySpec(task.spec) : '', seconds: (performance.now() - started) / 1000 };
+    for (const listener of taskListeners) listener(event);
+  };
   inFlight.add(running);
   running.then(settled, settled);
   return running;

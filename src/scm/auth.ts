@@ -19,7 +19,20 @@ export interface OAuth2Auth {
   customerUri?: string;
 }
 
-export type ScmAuth = PasswordAuth | OAuth2Auth;
+/**
+ * Client-certificate login (reference/scm-api.md §2.2): the certificate on the
+ * TLS connection, `login` and `customerUri` headers and no password, against
+ * the `/private/api` root.
+ */
+export interface ClientCertAuth {
+  type: 'client_cert';
+  login: string;
+  customerUri: string;
+  certificatePem: string;
+  privateKeyPem: string;
+}
+
+export type ScmAuth = PasswordAuth | OAuth2Auth | ClientCertAuth;
 
 /** Produces the auth headers for one request. */
 export interface ScmCredentials {
@@ -31,7 +44,15 @@ export interface ScmCredentials {
 }
 
 export function passwordCredentials(auth: PasswordAuth): ScmCredentials {
-  const headers = { login: auth.login, password: auth.password, customerUri: auth.customerUri };
+  return fixedHeaders({ login: auth.login, password: auth.password, customerUri: auth.customerUri });
+}
+
+/** The certificate itself travels in the TLS handshake (http-transport.ts). */
+export function clientCertCredentials(auth: ClientCertAuth): ScmCredentials {
+  return fixedHeaders({ login: auth.login, customerUri: auth.customerUri });
+}
+
+function fixedHeaders(headers: Record<string, string>): ScmCredentials {
   return { headers: async () => headers, rejected: () => {}, refreshable: false };
 }
 

@@ -1,5 +1,5 @@
 import { normalizeScmBaseUrl } from './base-url.js';
-import { OAuth2TokenCache, parseTokenGrant, passwordCredentials, tokenErrorFromResponse, type ScmAuth, type ScmCredentials } from './auth.js';
+import { OAuth2TokenCache, clientCertCredentials, parseTokenGrant, passwordCredentials, tokenErrorFromResponse, type ScmAuth, type ScmCredentials } from './auth.js';
 import { ScmHttpTransport, type ScmRequest, type ScmRequestEvent } from './http-transport.js';
 import { createScmLimiter, type ScmLimiter } from './limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
@@ -43,12 +43,13 @@ export class ScmClient {
   private readonly call: ScmCaller;
 
   constructor(options: ScmClientOptions) {
-    this.apiRoot = normalizeScmBaseUrl(options.baseUrl).apiRoot;
+    this.apiRoot = apiRootFor(options.baseUrl, options.auth);
     this.transport = new ScmHttpTransport({
       apiRoot: this.apiRoot,
       caBundle: options.caBundle,
       verifyTls: options.verifyTls ?? true,
       proxyUrl: options.proxyUrl,
+      clientCertificate: options.auth.type === 'client_cert' ? options.auth : undefined,
       timeoutMs: options.timeoutMs ?? DEFAULT_SCM_TIMEOUT_MS,
       limiter: options.limiter ?? createScmLimiter(),
       retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
@@ -130,10 +131,18 @@ export class ScmClient {
 
   private credentialsFor(auth: ScmAuth): ScmCredentials {
     if (auth.type === 'password') return passwordCredentials(auth);
+    if (auth.type === 'client_cert') return clientCertCredentials(auth);
     return new OAuth2TokenCache(auth, async () => {
       const form = { grant_type: 'client_credentials', client_id: auth.clientId, client_secret: auth.clientSecret };
       const response = await this.transport.postForm(auth.tokenUrl, form, tokenErrorFromResponse);
       return parseTokenGrant(response.status, response.body.toString('utf8'));
     });
   }
+}
+
+/** SCM answers client-certificate logins under `/private/api` only; `https://host` means that root then. */
+function apiRootFor(baseUrl: string, auth: ScmAuth): string {
+  const { apiRoot } = normalizeScmBaseUrl(baseUrl);
+  if (auth.type !== 'client_cert' || apiRoot.endsWith('/private/api')) return apiRoot;
+  return apiRoot.replace(/\/api$/, '/private/api');
 }

@@ -1,6 +1,6 @@
 import { ScmError } from './errors.js';
 import type { ScmResponse } from './http-transport.js';
-import type { CallOptions, ScmCaller } from './types.js';
+import type { CallOptions, IdPath, ScmCaller } from './types.js';
 
 /** SCM's collect formats (reference/scm-api.md §4.5). `base64` is SCM's default. */
 export const COLLECT_FORMATS = ['x509', 'x509CO', 'x509IO', 'x509IOR', 'x509R', 'pem', 'pemco', 'pemia', 'base64', 'bin'] as const;
@@ -13,10 +13,10 @@ const BINARY_FORMATS: ReadonlySet<CollectFormat> = new Set(['bin']);
 export const BEING_PROCESSED_CODE = 0;
 
 /** One collect call (SSL or S/MIME: only the path differs), read as below. */
-export async function collectCertificate(call: ScmCaller, path: string, format: CollectFormat, options: CallOptions): Promise<string> {
+export async function collectCertificate(call: ScmCaller, path: IdPath, format: CollectFormat, options: CallOptions): Promise<string> {
   const response = await call({
     method: 'GET',
-    path,
+    ...path,
     query: { format },
     // Collect answers application/octet-stream; asking only for JSON could
     // earn a 406 from SCM's Spring stack.

@@ -1,26 +1,23 @@
 import http from 'node:http';
 import https from 'node:https';
-import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AxiosInstance, AxiosProxyConfig, AxiosStatic } from 'axios';
+import { lazyModule } from '../lazy-module.js';
 import { ScmError } from './errors.js';
 import { scmErrorFromResponse, scmErrorFromTransport, UNKNOWN_ERROR_CODE, withRetryAfter } from './error-mapping.js';
 import { delayBeforeRetry, type FailedAttempt, type RetryPolicy } from './retry.js';
 import type { ScmLimiter } from './limiter.js';
 import type { ScmCredentials } from './auth.js';
 
-const require = createRequire(import.meta.url);
-let axiosLoaded: AxiosStatic | undefined;
-
 /** axios loads with the first SCM client, not with every start (about 70 ms of a server's start-up). */
-function axiosLibrary(): AxiosStatic {
-  return (axiosLoaded ??= require('axios') as AxiosStatic);
-}
+const axiosLibrary = lazyModule<AxiosStatic>('axios');
 
 export interface ScmRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Relative to the API root: `/ssl/v1/enroll`. */
   path: string;
+  /** The path with its ids as `{id}` (types.ts idPath), for events; defaults to `path`. */
+  endpoint?: string;
   query?: Record<string, string | number | boolean | undefined>;
   /** Sent as JSON. */
   body?: unknown;
@@ -39,7 +36,8 @@ export interface ScmResponse {
 /** One attempt of one call, for metrics and logs. Carries no header or body. */
 export interface ScmRequestEvent {
   method: string;
-  path: string;
+  /** The path without host, query or ids: `/ssl/v1/collect/{id}`. */
+  endpoint: string;
   /** 0 when SCM was not reached. */
   status: number;
   durationMs: number;
@@ -53,6 +51,8 @@ export interface TransportOptions {
   caBundle?: string;
   verifyTls: boolean;
   proxyUrl?: string;
+  /** Presented on every TLS connection (SCM's client-certificate login). */
+  clientCertificate?: { certificatePem: string; privateKeyPem: string };
   timeoutMs: number;
   limiter: ScmLimiter;
   retry: RetryPolicy;
@@ -63,8 +63,8 @@ export interface TransportOptions {
 interface Exchange {
   method: string;
   url: string;
-  /** For events: the path without host or query. */
-  label: string;
+  /** For events: the path without host, query or ids. */
+  endpoint: string;
   headers: Record<string, string>;
   query?: Record<string, string | number | boolean | undefined>;
   data?: string;
@@ -89,6 +89,7 @@ export class ScmHttpTransport {
       keepAlive: true,
       ca: options.caBundle,
       rejectUnauthorized: options.verifyTls,
+      ...(options.clientCertificate && { cert: options.clientCertificate.certificatePem, key: options.clientCertificate.privateKeyPem }),
     });
     this.agents = [httpAgent, httpsAgent];
     this.http = axiosLibrary().create({
@@ -118,7 +119,7 @@ export class ScmHttpTransport {
       const exchange: Exchange = {
         method: request.method,
         url: this.options.apiRoot + request.path,
-        label: request.path,
+        endpoint: request.endpoint ?? request.path,
         query: request.query,
         headers: {
           Accept: request.accept ?? 'application/json',
@@ -152,7 +153,7 @@ export class ScmHttpTransport {
     const exchange: Exchange = {
       method: 'POST',
       url,
-      label: new URL(url).pathname,
+      endpoint: new URL(url).pathname,
       headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
       data: new URLSearchParams(form).toString(),
       // Asking for a token twice only yields two tokens.
@@ -215,7 +216,7 @@ export class ScmHttpTransport {
     }
     onRequest?.({
       method: exchange.method,
-      path: exchange.label,
+      endpoint: exchange.endpoint,
       status: 'response' in result ? result.response.status : result.failure.error.httpStatus,
       durationMs: performance.now() - started,
       attempt,

@@ -4,7 +4,7 @@ export { UNKNOWN_ERROR_CODE, UNKNOWN_USER_CODE } from './error-mapping.js';
 export { createScmLimiter, DEFAULT_SCM_CONCURRENCY, type ScmLimiter } from './limiter.js';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 export { normalizeScmBaseUrl, type ScmApiRoot } from './base-url.js';
-export type { ScmAuth, PasswordAuth, OAuth2Auth } from './auth.js';
+export type { ScmAuth, PasswordAuth, OAuth2Auth, ClientCertAuth } from './auth.js';
 export type { ScmRequestEvent } from './http-transport.js';
 export {
   classifyCollectError,

@@ -7,7 +7,7 @@
 import type { JSONSchemaType } from 'ajv';
 import { collectCertificate, type CollectFormat } from './collect-certificate.js';
 import { compileResponseSchema, readJson, readJsonArray } from './response-body.js';
-import { segment, type CallOptions, type CertProfile, type CustomFieldValue, type RevokeRequest, type ScmCaller } from './types.js';
+import { idPath, type CallOptions, type CertProfile, type CustomFieldValue, type RevokeRequest, type ScmCaller } from './types.js';
 
 export interface SmimeEnrollRequest {
   orgId: number;
@@ -54,6 +54,8 @@ export type SmimeListQuery = {
   email?: string;
   backendCertId?: string;
   certTypeId?: number;
+  /** Lower case: issued, revoked, expired, … */
+  state?: string;
 };
 
 /** `GET /smime/v2` items; SCM omits absent fields and writes `null` for a rejected order's ids. */
@@ -66,6 +68,8 @@ export interface SmimeListItem {
   serialNumber?: string;
   expires?: string | null;
   comments?: string;
+  /** The certificate's subject, e.g. `CN=Jane Doe,E=jane@example.com` (empty before issue). */
+  certificateDetails?: { subject?: string };
 }
 
 export async function listSmime(call: ScmCaller, query: SmimeListQuery = {}, options: CallOptions = {}): Promise<SmimeListItem[]> {
@@ -84,19 +88,19 @@ export async function enrollSmime(call: ScmCaller, request: SmimeEnrollRequest, 
 }
 
 export async function collectSmime(call: ScmCaller, backendCertId: string, format: CollectFormat = 'base64', options: CallOptions = {}): Promise<string> {
-  return collectCertificate(call, `/smime/v1/collect/${segment(backendCertId)}`, format, options);
+  return collectCertificate(call, idPath`/smime/v1/collect/${backendCertId}`, format, options);
 }
 
 export async function revokeSmime(call: ScmCaller, backendCertId: string, request: RevokeRequest, options: CallOptions = {}): Promise<void> {
-  await call({ method: 'POST', path: `/smime/v1/revoke/order/${segment(backendCertId)}`, body: request, idempotent: false, ...options });
+  await call({ method: 'POST', ...idPath`/smime/v1/revoke/order/${backendCertId}`, body: request, idempotent: false, ...options });
 }
 
 /** The renewal is a new order with its own ids. */
 export async function renewSmime(call: ScmCaller, backendCertId: string, options: CallOptions = {}): Promise<SmimeOrder> {
-  const response = await call({ method: 'POST', path: `/smime/v2/renew/order/${segment(backendCertId)}`, idempotent: false, ...options });
+  const response = await call({ method: 'POST', ...idPath`/smime/v2/renew/order/${backendCertId}`, idempotent: false, ...options });
   return readJson(response, 'S/MIME renew', validateOrder);
 }
 
 export async function replaceSmime(call: ScmCaller, backendCertId: string, request: SmimeReplaceRequest, options: CallOptions = {}): Promise<void> {
-  await call({ method: 'POST', path: `/smime/v2/replace/order/${segment(backendCertId)}`, body: request, idempotent: false, ...options });
+  await call({ method: 'POST', ...idPath`/smime/v2/replace/order/${backendCertId}`, body: request, idempotent: false, ...options });
 }

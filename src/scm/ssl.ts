@@ -6,7 +6,7 @@ import type { JSONSchemaType } from 'ajv';
 import { collectCertificate, type CollectFormat } from './collect-certificate.js';
 import { compileResponseSchema, readJson, readJsonArray } from './response-body.js';
 import {
-  segment,
+  idPath,
   type CallOptions,
   type CertProfile,
   type CustomFieldDefinition,
@@ -68,6 +68,7 @@ export interface SslDetails {
   term?: number;
   requested?: string;
   approved?: string;
+  declined?: string;
   issued?: string;
   expires?: string;
   revoked?: string;
@@ -162,11 +163,11 @@ export async function enrollSsl(call: ScmCaller, request: SslEnrollRequest, opti
 }
 
 export async function collectSsl(call: ScmCaller, sslId: number, format: CollectFormat = 'base64', options: CallOptions = {}): Promise<string> {
-  return collectCertificate(call, `/ssl/v1/collect/${segment(sslId)}`, format, options);
+  return collectCertificate(call, idPath`/ssl/v1/collect/${sslId}`, format, options);
 }
 
 export async function getSsl(call: ScmCaller, sslId: number, options: CallOptions = {}): Promise<SslDetails> {
-  const response = await call({ method: 'GET', path: `/ssl/v1/${segment(sslId)}`, idempotent: true, ...options });
+  const response = await call({ method: 'GET', ...idPath`/ssl/v1/${sslId}`, idempotent: true, ...options });
   return readJson(response, 'SSL details', validateDetails);
 }
 
@@ -177,27 +178,27 @@ export async function listSsl(call: ScmCaller, query: SslListQuery = {}, options
 }
 
 export async function revokeSsl(call: ScmCaller, sslId: number, request: RevokeRequest, options: CallOptions = {}): Promise<void> {
-  await call({ method: 'POST', path: `/ssl/v1/revoke/${segment(sslId)}`, body: request, idempotent: false, ...options });
+  await call({ method: 'POST', ...idPath`/ssl/v1/revoke/${sslId}`, body: request, idempotent: false, ...options });
 }
 
 export async function renewSslById(call: ScmCaller, sslId: number, request: SslRenewRequest = {}, options: CallOptions = {}): Promise<SslRenewByIdResult> {
-  const response = await call({ method: 'POST', path: `/ssl/v1/renewById/${segment(sslId)}`, body: request, idempotent: false, ...options });
+  const response = await call({ method: 'POST', ...idPath`/ssl/v1/renewById/${sslId}`, body: request, idempotent: false, ...options });
   if (response.body.length === 0) return { sslId: null };
   return { sslId: readJson(response, 'SSL renewById', validateRenewById).sslId };
 }
 
 export async function renewSsl(call: ScmCaller, renewId: string, request: SslRenewRequest = {}, options: CallOptions = {}): Promise<void> {
-  await call({ method: 'POST', path: `/ssl/v1/renew/${segment(renewId)}`, body: request, idempotent: false, ...options });
+  await call({ method: 'POST', ...idPath`/ssl/v1/renew/${renewId}`, body: request, idempotent: false, ...options });
 }
 
 export async function replaceSsl(call: ScmCaller, sslId: number, request: SslReplaceRequest, options: CallOptions = {}): Promise<void> {
-  await call({ method: 'POST', path: `/ssl/v1/replace/${segment(sslId)}`, body: request, idempotent: false, ...options });
+  await call({ method: 'POST', ...idPath`/ssl/v1/replace/${sslId}`, body: request, idempotent: false, ...options });
 }
 
 export async function approveSsl(call: ScmCaller, sslId: number, message: string, options: CallOptions = {}): Promise<void> {
-  await call({ method: 'POST', path: `/ssl/v1/approve/${segment(sslId)}`, body: { message }, idempotent: false, ...options });
+  await call({ method: 'POST', ...idPath`/ssl/v1/approve/${sslId}`, body: { message }, idempotent: false, ...options });
 }
 
 export async function declineSsl(call: ScmCaller, sslId: number, message: string, options: CallOptions = {}): Promise<void> {
-  await call({ method: 'POST', path: `/ssl/v1/decline/${segment(sslId)}`, body: { message }, idempotent: false, ...options });
+  await call({ method: 'POST', ...idPath`/ssl/v1/decline/${sslId}`, body: { message }, idempotent: false, ...options });
 }

@@ -44,7 +44,20 @@ export interface RevokeRequest {
   reasonCode?: RevocationReasonCode;
 }
 
-/** Encodes an id for a path segment. */
-export function segment(id: number | string): string {
-  return encodeURIComponent(String(id));
+/** An API path with ids in it: `path` with each id encoded, `endpoint` with each as `{id}`. */
+export interface IdPath {
+  path: string;
+  endpoint: string;
+}
+
+/**
+ * `idPath\`/ssl/v1/revoke/${sslId}\`` → `/ssl/v1/revoke/1234` to call, and
+ * `/ssl/v1/revoke/{id}` to name the call by in metrics and logs, where an id
+ * would make every order its own series.
+ */
+export function idPath(strings: TemplateStringsArray, ...ids: Array<number | string>): IdPath {
+  return {
+    path: strings.reduce((path, text, i) => path + text + (i < ids.length ? encodeURIComponent(String(ids[i])) : ''), ''),
+    endpoint: strings.join('{id}'),
+  };
 }

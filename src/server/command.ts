@@ -1,13 +1,14 @@
 /**
- * `scmpki server [-config F] [-root-token-file F] [-dev] [-dev-root-token-id=ID]
+ * `scmpki server [-config F] [-log-level L] [-root-token-file F] [-dev] [-dev-root-token-id=ID]
  * [-dev-listen-address=127.0.0.1:8200] [-dev-scm-address=127.0.0.1:8201]
  * [-dev-data-dir=DIR]`: runs until SIGINT/SIGTERM, then closes the listener
  * and the database. Resolves with the process exit code.
  */
+import type { Terminal } from '../cli/command-context.js';
 import { parseGoFlags } from '../cli/go-flags.js';
 import { createLogger, type Logger } from '../logging.js';
 import { rootTokenAnnouncer } from './root-token-announcement.js';
-import { loadSettings } from './settings.js';
+import { loadSettings, resolveSettings, type ServerSettings } from './settings.js';
 import { startServer, type RunningServer } from './start.js';
 
 const USAGE = `Usage: scmpki server [-config=scmpki.json] | -dev [dev options]
@@ -16,6 +17,8 @@ const USAGE = `Usage: scmpki server [-config=scmpki.json] | -dev [dev options]
   environment variables (docs/configuration.md).
 
   -config=FILE                       JSON config file
+  -log-level=LEVEL                   trace, debug, info, warn or error; overrides log_level
+                                     (change it at run time with sys/loggers)
   -root-token-file=FILE              At the first start, also write the root token to FILE (mode 0600)
   -dev                               In-memory-style dev server with the SCM simulator
   -dev-root-token-id=ID              Fixed root token in dev mode
@@ -66,24 +69,30 @@ Try:
 `;
 }
 
-export async function runServerCommand(argv: string[]): Promise<number> {
+/** `-log-level` over the settings' level; checked as the setting is. */
+function withLogLevelFlag(settings: ServerSettings, flag: unknown): ServerSettings {
+  return flag === undefined ? settings : resolveSettings([{ ...settings }, { log_level: String(flag) }]);
+}
+
+export async function runServerCommand(argv: string[], term: Terminal): Promise<number> {
   const { flags, positionals } = parseGoFlags(argv, {
-    string: ['config', 'root-token-file', 'dev-root-token-id', 'dev-listen-address', 'dev-scm-address', 'dev-data-dir'],
-    boolean: ['dev', 'help'],
+    string: ['config', 'log-level', 'root-token-file', 'dev-root-token-id', 'dev-listen-address', 'dev-scm-address', 'dev-data-dir'],
+    boolean: ['dev', 'h', 'help'],
     default: { 'dev-listen-address': '127.0.0.1:8200', 'dev-scm-address': '127.0.0.1:8201' },
   });
-  if (flags.help) {
-    process.stdout.write(USAGE);
+  if (flags.h || flags.help) {
+    term.stdout.write(USAGE);
     return 0;
   }
   try {
     if (positionals.length > 0) throw new Error(`unexpected arguments: ${positionals.join(' ')}`);
-    const known = new Set(['config', 'root-token-file', 'dev', 'help', 'dev-root-token-id', 'dev-listen-address', 'dev-scm-address', 'dev-data-dir']);
+    const known = new Set(['config', 'log-level', 'root-token-file', 'dev', 'h', 'help', 'dev-root-token-id', 'dev-listen-address', 'dev-scm-address', 'dev-data-dir']);
     const unknown = Object.keys(flags).filter((name) => !known.has(name));
     if (unknown.length > 0) throw new Error(`flag provided but not defined: -${unknown[0]}\n\n${USAGE}`);
 
     if (flags.dev) {
-      const logger = createLogger({ level: process.env.SCMPKI_LOG_LEVEL ?? 'info' });
+      const level = flags['log-level'] === undefined ? (process.env.SCMPKI_LOG_LEVEL ?? 'info') : withLogLevelFlag(resolveSettings([]), flags['log-level']).log_level;
+      const logger = createLogger({ level });
       // The simulator and its CA are loaded only for -dev.
       const { startDevServer } = await import('./dev-mode.js');
       const dev = await startDevServer({
@@ -101,7 +110,7 @@ export async function runServerCommand(argv: string[]): Promise<number> {
       return 0;
     }
 
-    const settings = await loadSettings(flags.config === undefined ? undefined : String(flags.config));
+    const settings = withLogLevelFlag(await loadSettings(flags.config === undefined ? undefined : String(flags.config)), flags['log-level']);
     const logger = createLogger({ level: settings.log_level });
     const tokenFile = flags['root-token-file'] === undefined ? undefined : String(flags['root-token-file']);
     const server = await startServer(settings, { logger, announceRootToken: rootTokenAnnouncer(process.stdout, tokenFile) });

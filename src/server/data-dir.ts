@@ -14,20 +14,22 @@
  * What comes after (the root token, shown before it is stored) is in
  * auth/token-store.ts `ensureRootToken`.
  */
-import { mkdir } from 'node:fs/promises';
-import { databaseExists, openStorage } from '../storage/level-storage.js';
+import type { Barrier } from '../storage/barrier.js';
 import { decodeSealKey, generateSealKey, readSealKeyFile, writeNewSealKeyFile } from '../storage/seal-key.js';
 import type { Storage } from '../storage/storage.js';
 import type { ServerSettings } from './settings.js';
+import { storageLocation, type StorageSettings } from './storage-location.js';
 
-type DataDirSettings = Pick<ServerSettings, 'storage_path' | 'seal_key_file'>;
+type DataDirSettings = StorageSettings & Pick<ServerSettings, 'seal_key_file'>;
 
 export interface SealKeyInHand {
   key: Buffer;
   /** For messages: `seal key file /etc/scmpki/seal.key`, `SCMPKI_SEAL_KEY`. */
   source: string;
-  /** A database already exists at storage_path. */
+  /** A database already exists at storage_path (or in PostgreSQL). */
   databaseExists: boolean;
+  /** Made here for a new database (no key file, no SCMPKI_SEAL_KEY). */
+  generated: boolean;
   /** Writes the key file of a key made for a new database; nothing for a key that was read. */
   save(): Promise<void>;
 }
@@ -37,8 +39,9 @@ export interface SealKeyInHand {
  * over SCMPKI_SEAL_KEY, which wins over the key file.
  */
 export async function sealKeyFor(settings: DataDirSettings, env: NodeJS.ProcessEnv, given?: Buffer): Promise<SealKeyInHand> {
-  const exists = databaseExists(settings.storage_path);
-  const read = (key: Buffer, source: string): SealKeyInHand => ({ key, source, databaseExists: exists, save: async () => undefined });
+  const location = storageLocation(settings);
+  const exists = await location.exists();
+  const read = (key: Buffer, source: string): SealKeyInHand => ({ key, source, databaseExists: exists, generated: false, save: async () => undefined });
   if (given) return read(given, 'the seal key given');
   if (env.SCMPKI_SEAL_KEY) return read(decodeSealKey(env.SCMPKI_SEAL_KEY, 'SCMPKI_SEAL_KEY'), 'SCMPKI_SEAL_KEY');
   const path = settings.seal_key_file;
@@ -46,44 +49,49 @@ export async function sealKeyFor(settings: DataDirSettings, env: NodeJS.ProcessE
   if (fromFile) return read(fromFile, `seal key file ${path}`);
   if (exists) {
     throw new Error(
-      `seal key file ${path} does not exist, but storage_path ${settings.storage_path} holds a database: ` +
+      `seal key file ${path} does not exist, but ${location.description} holds a database: ` +
         `restore the key file from its backup (or set SCMPKI_SEAL_KEY). A new key could not open this database, so none is made.`,
     );
   }
   const key = generateSealKey();
-  return { key, source: `seal key file ${path}`, databaseExists: false, save: () => writeNewSealKeyFile(path, key) };
+  return { key, source: `seal key file ${path}`, databaseExists: false, generated: true, save: () => writeNewSealKeyFile(path, key) };
 }
 
 export interface OpenedDataDir {
   storage: Storage;
   /** Only with `serveSealed`: the key does not open the database. */
   sealed: boolean;
+  /** The keys the storage seals with (key rotation changes them). */
+  barrier: Barrier;
   /** This call created the database. */
   created: boolean;
+  /** Where the store is, for logs (a connection URL without its password). */
+  description: string;
 }
 
 /** Steps 2 and 3. `create: false` refuses a data dir that holds no database yet. */
 export async function openDataDir(
   settings: DataDirSettings,
   sealKey: SealKeyInHand,
-  options: { create: boolean; serveSealed: boolean },
+  options: { create: boolean; serveSealed: boolean; onConnectionError?: (err: Error) => void },
 ): Promise<OpenedDataDir> {
+  const location = storageLocation(settings, options.onConnectionError);
   const created = !sealKey.databaseExists;
   if (created && !options.create) {
-    throw new Error(`storage_path ${settings.storage_path} holds no database: run "scmpki operator init" (or start the server) first`);
+    throw new Error(`${location.description} holds no database: run "scmpki operator init" (or start the server) first`);
   }
   if (created) {
     await sealKey.save();
-    await mkdir(settings.storage_path, { recursive: true, mode: 0o700 });
+    await location.prepare();
   }
-  const { storage, sealed } = await openStorage({ path: settings.storage_path, sealKey: sealKey.key, create: created });
+  const { storage, sealed, barrier } = await location.open(sealKey.key, created);
   if (sealed && !options.serveSealed) {
     await storage.close();
     throw new Error(
-      `the key from ${sealKey.source} does not open the database at ${settings.storage_path}: ` +
+      `the key from ${sealKey.source} does not open the database at ${location.description}: ` +
         `start with the key this database was created with (seal_key_file or SCMPKI_SEAL_KEY). ` +
         `To run sealed instead, answering only sys/health and sys/seal-status, set serve_sealed=true.`,
     );
   }
-  return { storage, sealed, created };
+  return { storage, sealed, barrier, created, description: location.description };
 }

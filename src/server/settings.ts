@@ -11,6 +11,8 @@ import { DEFAULT_COLLECTOR_SETTINGS } from '../lifecycle/workers/collector.js';
 import { DEFAULT_ORDER_GRACE_MS } from '../lifecycle/services.js';
 import { DEFAULT_RENEWER_SETTINGS } from '../lifecycle/workers/renewer.js';
 import { DEFAULT_SCM_CONCURRENCY } from '../scm/limiter.js';
+import { DEFAULT_ROTATION_SETTINGS } from '../storage/key-rotation.js';
+import { DEFAULT_LEASE_TIMINGS } from '../cluster/leadership.js';
 
 export interface ServerSettings {
   /** host:port; port 0 picks a free one (tests). */
@@ -20,8 +22,14 @@ export interface ServerSettings {
   tls_key_file?: string;
   /** Plain HTTP on a non-loopback address must be asked for explicitly. */
   tls_disable: boolean;
+  /** Where the store lives: `leveldb` (storage_path) or `postgresql` (storage_connection_url). */
+  storage_backend: 'leveldb' | 'postgresql';
   /** LevelDB directory. */
   storage_path: string;
+  /** postgresql://user:password@host:port/database; holds a password, so never logged. */
+  storage_connection_url?: string;
+  /** PostgreSQL connections the server keeps open at most. */
+  storage_max_connections: number;
   /** Created 0600 at first start; ignored when SCMPKI_SEAL_KEY is set. */
   seal_key_file: string;
   /**
@@ -31,6 +39,8 @@ export interface ServerSettings {
   serve_sealed: boolean;
   /** Engine mount, without slashes. */
   mount_path: string;
+  /** The PKI engine mounted at first start (vault-pki/); "" for none. More are mounted through sys/mounts. */
+  pki_mount_path: string;
   /** Bytes. */
   max_request_size: number;
   /** Seconds; accepts Go durations ("90s") in the file and env. */
@@ -52,15 +62,28 @@ export interface ServerSettings {
   order_grace: number;
   /** SCM requests in flight at once, shared by all configs, requests and workers. */
   scm_max_concurrency: number;
+  /** Seconds between two batches of the re-encryption after a seal key rotation (0: none); Go durations accepted. */
+  rewrap_pause: number;
+  /** `sys/metrics` answers without a token, as Vault's setting of that name (for a Prometheus scrape). */
+  unauthenticated_metrics_access: boolean;
+  /** The URL other replicas and clients reach this one at (Vault's `api_addr`); default: the listener's URL. */
+  api_addr?: string;
+  /** Seconds a leader lease lasts unrenewed (PostgreSQL backend); Go durations accepted. */
+  ha_lease_ttl: number;
+  /** Seconds between lease renewals and claims (PostgreSQL backend); Go durations accepted. */
+  ha_lease_interval: number;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
   listen_address: '127.0.0.1:8200',
   tls_disable: false,
+  storage_backend: 'leveldb',
   storage_path: './scmpki-data',
+  storage_max_connections: 10,
   seal_key_file: './scmpki-seal.key',
   serve_sealed: false,
   mount_path: 'sectigo-vault-pki',
+  pki_mount_path: 'pki',
   max_request_size: 1024 * 1024,
   max_request_duration: 90,
   log_level: 'info',
@@ -72,9 +95,13 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   sync_interval: DEFAULT_RENEWER_SETTINGS.syncIntervalMs / 1000,
   order_grace: DEFAULT_ORDER_GRACE_MS / 1000,
   scm_max_concurrency: DEFAULT_SCM_CONCURRENCY,
+  rewrap_pause: DEFAULT_ROTATION_SETTINGS.pauseMs / 1000,
+  unauthenticated_metrics_access: false,
+  ha_lease_ttl: DEFAULT_LEASE_TIMINGS.ttlMs / 1000,
+  ha_lease_interval: DEFAULT_LEASE_TIMINGS.intervalMs / 1000,
 };
 
-const DURATION_SETTINGS = ['max_request_duration', 'collector_interval', 'renewer_interval', 'sync_interval', 'order_grace'] as const;
+const DURATION_SETTINGS = ['max_request_duration', 'collector_interval', 'renewer_interval', 'sync_interval', 'order_grace', 'ha_lease_ttl', 'ha_lease_interval', 'rewrap_pause'] as const;
 
 /** A worker interval runs on setTimeout, which fires at once for delays past 2^31-1 ms (~24.8 days). */
 const MAX_INTERVAL_SECONDS = 24 * 86400;
@@ -87,10 +114,14 @@ const schema = {
     tls_cert_file: { type: 'string', minLength: 1 },
     tls_key_file: { type: 'string', minLength: 1 },
     tls_disable: { type: 'boolean' },
+    storage_backend: { type: 'string', enum: ['leveldb', 'postgresql'] },
     storage_path: { type: 'string', minLength: 1 },
+    storage_connection_url: { type: 'string', pattern: '^postgres(ql)?://' },
+    storage_max_connections: { type: 'integer', minimum: 1, maximum: 1000 },
     seal_key_file: { type: 'string', minLength: 1 },
     serve_sealed: { type: 'boolean' },
     mount_path: { type: 'string', pattern: '^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,127})*$' },
+    pki_mount_path: { type: 'string', pattern: '^([A-Za-z0-9_-][A-Za-z0-9._-]{0,127})?$' },
     max_request_size: { type: 'integer', minimum: 1024 },
     max_request_duration: { type: 'number', exclusiveMinimum: 0 },
     log_level: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -103,6 +134,11 @@ const schema = {
     sync_interval: { type: 'number', minimum: 0, maximum: 366 * 86400 },
     order_grace: { type: 'number', minimum: 0, maximum: 86400 },
     scm_max_concurrency: { type: 'integer', minimum: 1, maximum: 1024 },
+    rewrap_pause: { type: 'number', minimum: 0, maximum: 60 },
+    unauthenticated_metrics_access: { type: 'boolean' },
+    api_addr: { type: 'string', pattern: '^https?://[^\\s/]+/?$' },
+    ha_lease_ttl: { type: 'number', minimum: 0.2, maximum: 3600 },
+    ha_lease_interval: { type: 'number', minimum: 0.05, maximum: 600 },
   },
 };
 
@@ -133,6 +169,13 @@ export function resolveSettings(layers: Array<Record<string, unknown>>): ServerS
   if ((merged.tls_cert_file === undefined) !== (merged.tls_key_file === undefined)) {
     const [set, missing] = merged.tls_cert_file === undefined ? ['tls_key_file', 'tls_cert_file'] : ['tls_cert_file', 'tls_key_file'];
     throw new Error(`invalid server settings: ${set} is set but ${missing} is not; HTTPS needs both (or neither, for plain HTTP)`);
+  }
+  if (merged.storage_backend === 'postgresql' && merged.storage_connection_url === undefined) {
+    throw new Error('invalid server settings: storage_backend is postgresql but storage_connection_url is not set (postgresql://user:password@host:5432/database)');
+  }
+  // A lease renewed less often than it lasts would lapse between renewals.
+  if ((merged.ha_lease_interval as number) >= (merged.ha_lease_ttl as number)) {
+    throw new Error(`invalid server settings: ha_lease_interval (${merged.ha_lease_interval}s) must be shorter than ha_lease_ttl (${merged.ha_lease_ttl}s)`);
   }
   return merged as unknown as ServerSettings;
 }

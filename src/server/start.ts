@@ -19,21 +19,28 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
+import { AppRoleStore } from '../auth/approle-store.js';
+import { AuthMethods } from '../auth/auth-methods.js';
 import { PolicyStore } from '../auth/policy-store.js';
 import { TokenStore, type AnnounceRootToken } from '../auth/token-store.js';
 import { buildOpenApi } from '../framework/openapi.js';
 import { createApp } from '../http/app.js';
 import type { LifecycleServices } from '../lifecycle/services.js';
 import { verifyScmCredentials } from '../lifecycle/scm-clients.js';
-import { createLogger, type Logger } from '../logging.js';
+import { createLogger, Loggers, type Logger } from '../logging.js';
+import { InstrumentedStorage } from '../metrics/instrumented-storage.js';
+import { ServerMetrics } from '../metrics/server-metrics.js';
+import { KeyRotation } from '../storage/key-rotation.js';
 import { layout } from '../storage/layout.js';
-import { ReadCachedStorage } from '../storage/read-cache.js';
+import { soleNode } from '../cluster/cluster.js';
+import type { SysContext } from '../http/sys-paths.js';
 import type { Storage } from '../storage/storage.js';
 import { bindListener, closeListener, loadTls } from './bind-listener.js';
 import { openDataDir, sealKeyFor } from './data-dir.js';
+import { PkiMountTable } from '../vault-pki/mount-table.js';
 import { serverMounts, type UnsealedParts } from './mounts.js';
-import { createServerLifecycle, openServerAudit } from './services.js';
+import { createServerLifecycle, openCluster, openServerAudit, sharedReadCache } from './services.js';
 import type { ServerSettings } from './settings.js';
 
 export interface StartOptions {
@@ -66,8 +73,14 @@ async function readVersion(): Promise<string> {
   return pkg.version;
 }
 
+function listenerUrl(server: Server, scheme: string): string {
+  const address = server.address() as AddressInfo;
+  return `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+}
+
 export async function startServer(settings: ServerSettings, options: StartOptions = {}): Promise<RunningServer> {
-  const logger = options.logger ?? createLogger({ level: settings.log_level });
+  const loggers = new Loggers(options.logger ?? createLogger({ level: settings.log_level }));
+  const logger = loggers.get('core');
   const tls = await loadTls(settings);
   const sealKey = await sealKeyFor(settings, options.env ?? process.env, options.sealKey);
   const listener = await bindListener(settings, tls, logger);
@@ -75,56 +88,83 @@ export async function startServer(settings: ServerSettings, options: StartOption
   const stops: Array<() => Promise<void>> = [];
   let storage: Storage | undefined;
   try {
-    const opened = await openDataDir(settings, sealKey, { create: true, serveSealed: settings.serve_sealed });
+    const opened = await openDataDir(settings, sealKey, {
+      create: true,
+      serveSealed: settings.serve_sealed,
+      onConnectionError: (err) => logger.warn({ err: err.message }, 'storage: PostgreSQL dropped a pooled connection; new connections are made as requests need them'),
+    });
     const { sealed } = opened;
-    storage = sealed ? opened.storage : new ReadCachedStorage(opened.storage);
-    if (opened.created) logger.info({ storage_path: settings.storage_path, seal_key: sealKey.source }, 'created a new database');
+    const metrics = new ServerMetrics();
+    storage = opened.storage;
+    if (opened.created) logger.info({ storage: opened.description, seal_key: sealKey.source }, 'created a new database');
     let clusterId = '';
     let rootToken: string | undefined;
     let unsealed: UnsealedParts | undefined;
+    let leader: SysContext['leader'] = () => soleNode().leadership.status();
     if (sealed) {
-      logger.error({ storage_path: settings.storage_path, seal_key: sealKey.source }, 'the seal key does not open this storage: serving sealed (serve_sealed)');
+      logger.error({ storage: opened.description, seal_key: sealKey.source }, 'the seal key does not open this storage: serving sealed (serve_sealed)');
     } else {
-      clusterId = (await storage.get<string>(layout.clusterId)) ?? randomUUID();
-      await storage.put(layout.clusterId, clusterId);
-      const tokens = new TokenStore(storage);
-      rootToken = await tokens.ensureRootToken(options.rootTokenId, options.announceRootToken);
-      const running = createServerLifecycle({ storage, logger, settings });
+      const cluster = await openCluster(settings, settings.api_addr ?? listenerUrl(server, scheme), logger);
+      stops.push(() => cluster.close());
+      // Timed below the cache: a cached read costs no timing.
+      storage = sharedReadCache(cluster, new InstrumentedStorage(storage, (op, seconds) => metrics.observeStorage(op, seconds)));
+      const shared = storage;
+      // Replicas started together on an empty database must agree on one cluster id and one root token.
+      rootToken = await cluster.locks.exclusive('first-start', async () => {
+        clusterId = (await shared.get<string>(layout.clusterId)) ?? randomUUID();
+        await shared.put(layout.clusterId, clusterId);
+        return new TokenStore(shared).ensureRootToken(options.rootTokenId, options.announceRootToken);
+      });
+      const tokens = new TokenStore(storage, cluster.locks);
+      const policies = new PolicyStore(storage);
+      cluster.onChange((change) => policies.storageChanged(change === 'all' ? undefined : change.keys));
+      const running = createServerLifecycle({ storage, cluster, loggers, metrics, settings });
+      leader = () => running.leadership.status();
       stops.push(() => running.close());
       const engine = {
         lifecycle: running.lifecycle,
         verifyScmCredentials: (config: Parameters<typeof verifyScmCredentials>[0], signal: AbortSignal) =>
-          verifyScmCredentials(config, running.limiter, signal),
+          verifyScmCredentials(config, running.limiter, signal, running.onScmRequest),
       };
-      const audit = await openServerAudit({ storage, logger });
+      const audit = await openServerAudit({ storage, logger: loggers.get('audit') });
       stops.push(() => audit.close());
-      unsealed = { tokens, policies: new PolicyStore(storage), engine, audit };
+      const authMethods = await AuthMethods.open(storage);
+      const rotation = await KeyRotation.load({ storage, barrier: opened.barrier, logger, settings: { pauseMs: settings.rewrap_pause * 1000 } });
+      stops.push(() => rotation.close());
+      const pkiMounts = new PkiMountTable(storage, running.lifecycle, settings.mount_path);
+      await pkiMounts.load(settings.pki_mount_path);
+      unsealed = { tokens, policies, engine, audit, authMethods, approles: new AppRoleStore(storage), rotation, storage, metrics, loggers, pkiMounts };
       await running.start();
+      // A re-encryption a stop (or a crash) interrupted goes on where the keyring says it got to.
+      rotation.resume();
       logger.info({ collector: settings.collector_enabled, renewer: settings.renewer_enabled }, 'background workers started');
     }
     const version = await readVersion();
-    // Built on first request of sys/internal/specs/openapi, from the same table that routes.
-    let openApi: Record<string, unknown> | undefined;
-    const sys = {
+    // Built on request of sys/internal/specs/openapi, from the same tables that route (PKI mounts come and go).
+    const sys: SysContext = {
       sealed,
+      storageType: settings.storage_backend,
+      leader: () => leader(),
       version,
       clusterName: 'scmpki',
       clusterId,
-      engineMount: settings.mount_path,
-      openApi: () => (openApi ??= buildOpenApi(mounts.map((m) => ({ mount: `${m.mount}/`, definitions: m.definitions })), version)),
+      openApi: () =>
+        buildOpenApi([...mounts.map((m) => ({ mount: `${m.mount}/`, definitions: m.definitions })), ...(unsealed?.pkiMounts.openApiSections() ?? [])], version),
     };
     const mounts = serverMounts(settings.mount_path, sys, unsealed);
     const app = createApp({
-      logger,
+      loggers: { logger: loggers.get('http'), access: loggers.derive('http', { redact: [] }) },
+      metrics,
+      unauthenticatedMetrics: settings.unauthenticated_metrics_access,
       maxRequestDurationMs: settings.max_request_duration * 1000,
       maxRequestSize: settings.max_request_size,
-      auth: unsealed && { tokens: unsealed.tokens, policies: unsealed.policies },
+      auth: unsealed && { tokens: unsealed.tokens, policies: unsealed.policies, isPublic: (path: string) => unsealed!.pkiMounts.isPublic(path) },
       audit: unsealed?.audit,
       mounts,
+      dynamicRoutes: unsealed?.pkiMounts.routes(),
     });
     listener.serve(app.callback());
-    const address = server.address() as AddressInfo;
-    const url = `${scheme}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+    const url = listenerUrl(server, scheme);
     logger.info({ url, sealed, mount: settings.mount_path }, 'scmpki listening');
 
     const openStorage = storage;

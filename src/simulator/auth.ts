@@ -1,11 +1,13 @@
 /**
- * SCM's two ways in (reference/scm-api.md §2): the `login`/`password`/
- * `customerUri` headers on every call, or an OAuth2 client-credentials token
- * from the Keycloak-style endpoint sent as `Authorization: Bearer`.
+ * SCM's ways in (reference/scm-api.md §2): the `login`/`password`/
+ * `customerUri` headers on every call, an OAuth2 client-credentials token
+ * from the Keycloak-style endpoint sent as `Authorization: Bearer`, or (on
+ * the client-certificate listener) an admin's certificate on TLS.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import { scm } from './scm-reply.js';
+import { presentedCertificate } from './client-cert-listener.js';
 
 export interface Credentials {
   login: string;
@@ -13,6 +15,8 @@ export interface Credentials {
   customerUri: string;
   clientId: string;
   clientSecret: string;
+  /** Normalised certificate serial number → login, for the client-certificate listener. */
+  certificateAdmins: Map<string, string>;
 }
 
 export const TOKEN_PATH = '/auth/realms/apiclients/protocol/openid-connect/token';
@@ -38,6 +42,13 @@ export class TokenStore {
 }
 
 export function authenticate(ctx: Context, credentials: Credentials, tokens: TokenStore): void {
+  const presented = presentedCertificate(ctx.req);
+  if (presented) {
+    // A certificate login: no password; the certificate names the admin, who must be the one in `login`.
+    const admin = presented.trusted ? credentials.certificateAdmins.get(presented.serialNumber) : undefined;
+    if (admin === undefined || !same(ctx.get('login'), admin) || !same(ctx.get('customerUri'), credentials.customerUri)) throw scm.unknownUser();
+    return;
+  }
   const authorization = ctx.get('authorization');
   if (/^bearer\s/i.test(authorization)) {
     if (tokens.isValid(authorization.replace(/^bearer\s+/i, '').trim())) return;

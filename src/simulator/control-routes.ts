@@ -7,6 +7,7 @@ import { ControlInputError, controlValidator } from './control-input.js';
 import type { RouteTable } from './route-table.js';
 import { intParam, jsonBody, type SimulatorRuntime } from './runtime.js';
 import { PENDING_CODES, type PendingCode } from './scm-reply.js';
+import { seedSslCertificates, type SeedRequest } from './seeding.js';
 
 export const CONTROL_PREFIX = '/__simulator';
 
@@ -46,6 +47,18 @@ const validateExpiry = controlValidator<{ days: number }>({
   additionalProperties: false,
   required: ['days'],
   properties: { days: { type: 'integer', minimum: -36500, maximum: 36500 } },
+});
+
+const validateSeed = controlValidator<Partial<SeedRequest> & { count: number }>({
+  type: 'object',
+  additionalProperties: false,
+  required: ['count'],
+  properties: {
+    count: { type: 'integer', minimum: 1, maximum: 50_000 },
+    prefix: { type: 'string', pattern: '^[a-z0-9-]{1,40}$', nullable: true },
+    days: { type: 'integer', minimum: -36500, maximum: 36500, nullable: true },
+    spreadDays: { type: 'integer', minimum: 0, maximum: 3650, nullable: true },
+  },
 });
 
 export function mountControlRoutes(routes: RouteTable, runtime: SimulatorRuntime): void {
@@ -94,10 +107,18 @@ export function mountControlRoutes(routes: RouteTable, runtime: SimulatorRuntime
     const order = state.ssl.get(intParam(params.sslId) ?? -1);
     if (!order) throw new ControlInputError(`no SSL order ${params.sslId}`, 404);
     issuer.settleSsl(order);
-    if (!order.certificate) throw new ControlInputError(`SSL order ${order.sslId} is ${order.status}, not issued`, 409);
+    if (!order.certificate && order.status !== 'Applied') throw new ControlInputError(`SSL order ${order.sslId} is ${order.status}, neither issued nor at the CA`, 409);
     issuer.forceExpiry(order, days);
     await runtime.persist();
     ctx.body = { sslId: order.sslId, status: order.status, notAfter: order.notAfter };
+  });
+
+  routes.add('POST', at('/ssl/seed'), async (ctx) => {
+    const { count, prefix = 'seeded', days = 365, spreadDays = 0 } = validateSeed(jsonBody(ctx));
+    const ids = await seedSslCertificates(state, issuer, { count, prefix, days, spreadDays });
+    await runtime.persist();
+    ctx.status = 201;
+    ctx.body = { count: ids.length, firstSslId: ids[0], lastSslId: ids.at(-1) };
   });
 
   routes.add('POST', at('/smime/:backendCertId/expire'), async (ctx, params) => {
@@ -105,7 +126,7 @@ export function mountControlRoutes(routes: RouteTable, runtime: SimulatorRuntime
     const order = state.smime.get(params.backendCertId);
     if (!order) throw new ControlInputError(`no S/MIME order ${params.backendCertId}`, 404);
     issuer.settleSmime(order);
-    if (!order.certificate) throw new ControlInputError(`S/MIME order ${order.backendCertId} is ${order.status}, not issued`, 409);
+    if (!order.certificate && order.status !== 'requested') throw new ControlInputError(`S/MIME order ${order.backendCertId} is ${order.status}, neither issued nor at the CA`, 409);
     issuer.forceExpiry(order, days);
     await runtime.persist();
     ctx.body = { backendCertId: order.backendCertId, status: order.status, notAfter: order.notAfter };

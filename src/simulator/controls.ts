@@ -41,9 +41,14 @@ export class SimulatorControls {
     return this.call('POST', '/tokens/expire');
   }
 
-  /** Re-issues an issued SSL certificate so that it expires `days` from now. */
+  /** Re-issues an issued SSL certificate (or issues one still at the CA) so that it expires `days` from now. */
   expireSsl(sslId: number, days: number): Promise<{ sslId: number; status: string; notAfter: string }> {
     return this.call('POST', `/ssl/${sslId}/expire`, { days });
+  }
+
+  /** Adds `count` issued SSL certificates (`<prefix>-<n>.example.com`, one shared key) without enrolling them. */
+  seedSsl(count: number, options: { prefix?: string; days?: number; spreadDays?: number } = {}): Promise<{ count: number; firstSslId: number; lastSslId: number }> {
+    return this.call('POST', '/ssl/seed', { count, ...options });
   }
 
   expireSmime(backendCertId: string, days: number): Promise<{ backendCertId: string; status: string; notAfter: string }> {

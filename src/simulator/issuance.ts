@@ -56,6 +56,8 @@ export class Issuer {
   /**
    * Re-issues an issued order so that it expires in `days` (negative: already
    * expired), for tests of renew windows. A new serial, as a real re-issue has.
+   * An order still at the CA is issued now, already that close to its end, so
+   * a client that has not collected it yet never sees a longer-lived one.
    */
   forceExpiry(order: SslOrder | SmimeOrder, days: number): void {
     // As if the order's whole term had nearly passed: the certificate keeps its

@@ -28,30 +28,64 @@ function withoutUndefined<T extends object>(object: T): T {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** Facts per order, until its certificate changes: parsing is most of what a details call costs. */
+const factsCache = new WeakMap<OrderBase, { certificate: string; facts: ReturnType<typeof readCertificateFacts> }>();
+
 function certificateFacts(order: OrderBase) {
   if (!order.certificate) return {};
-  const cert = new x509.X509Certificate(order.certificate);
-  const raw = new X509Certificate(order.certificate).raw;
-  const hash = (algorithm: string) => createHash(algorithm).update(raw).digest('hex').toUpperCase();
-  const sans = cert.getExtension(x509.SubjectAlternativeNameExtension)?.names.toJSON() ?? [];
-  const ku = cert.getExtension(x509.KeyUsagesExtension)?.usages ?? 0;
-  const eku = cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages ?? [];
-  const ekuNames = Object.fromEntries(Object.entries(x509.ExtendedKeyUsage).map(([name, oid]) => [oid, name]));
+  const cached = factsCache.get(order);
+  if (cached?.certificate === order.certificate) return cached.facts;
+  const facts = readCertificateFacts(order.certificate);
+  factsCache.set(order, { certificate: order.certificate, facts });
+  return facts;
+}
+
+const EKU_NAMES = Object.fromEntries(Object.entries(x509.ExtendedKeyUsage).map(([name, oid]) => [oid, name]));
+const SAN_TYPES: Record<string, string> = { DNS: 'dNSName', 'IP Address': 'iPAddress', email: 'rfc822Name' };
+
+/**
+ * Read with Node's own X.509 parser: @peculiar/x509's full decode made a
+ * details call cost more than an enroll, and an import looks up thousands.
+ */
+function readCertificateFacts(pem: string) {
+  const cert = new X509Certificate(pem);
+  const hash = (algorithm: string) => createHash(algorithm).update(cert.raw).digest('hex').toUpperCase();
+  const sans = (cert.subjectAltName ?? '').split(', ').filter((entry) => entry !== '').map((entry) => {
+    const at = entry.indexOf(':');
+    return `${SAN_TYPES[entry.slice(0, at)] ?? entry.slice(0, at)}=${entry.slice(at + 1)}`;
+  });
+  const ku = keyUsageFlags(cert.raw);
   return {
     signatureAlg: 'SHA256WITHRSA',
     keyUsages: Object.entries(x509.KeyUsageFlags)
       .filter(([, flag]) => typeof flag === 'number' && (ku & flag) !== 0)
       .map(([name]) => name),
-    extendedKeyUsages: eku.map((oid) => ekuNames[String(oid)] ?? String(oid)),
+    extendedKeyUsages: (cert.keyUsage ?? []).map((oid) => EKU_NAMES[oid] ?? oid),
     certificateDetails: {
-      issuer: cert.issuer,
-      subject: cert.subject,
-      subjectAltNames: sans.map((n) => `${n.type === 'dns' ? 'dNSName' : n.type === 'ip' ? 'iPAddress' : 'rfc822Name'}=${n.value}`).join(', '),
+      issuer: cert.issuer.split('\n').join(', '),
+      subject: cert.subject.split('\n').join(', '),
+      subjectAltNames: sans.join(', '),
       md5Hash: hash('md5'),
       sha1Hash: hash('sha1'),
       sha256Hash: hash('sha256'),
     },
   };
+}
+
+/** KeyUsage (2.5.29.15) as @peculiar/x509's flags (bit n → 1 << n), read from the DER; 0 when absent. */
+function keyUsageFlags(der: Buffer): number {
+  let at = der.indexOf(Buffer.from([0x06, 0x03, 0x55, 0x1d, 0x0f]));
+  if (at === -1) return 0;
+  at += 5;
+  if (der[at] === 0x01) at += 3; // critical BOOLEAN
+  if (der[at] !== 0x04 || der[at + 2] !== 0x03) return 0; // OCTET STRING { BIT STRING }
+  const length = der[at + 3]!;
+  const bytes = der.subarray(at + 5, at + 4 + length); // after the unused-bits count
+  let flags = 0;
+  bytes.forEach((byte, index) => {
+    for (let bit = 0; bit < 8; bit++) if (byte & (0x80 >> bit)) flags |= 1 << (index * 8 + bit);
+  });
+  return flags;
 }
 
 function keyFacts(order: OrderBase) {

@@ -7,12 +7,16 @@
  * reads (the lifecycle builds new objects; it never edits stored ones).
  *
  * Every write through this object drops the keys it touches; a read that
- * raced with any write is not cached, so a stale value never gets in. It
- * covers one process: a storage shared by several servers must not be
- * wrapped by it unless writes elsewhere are seen too.
+ * raced with any write is not cached, so a stale value never gets in. That
+ * covers one process. A storage shared by several servers feeds other
+ * replicas' writes in through `invalidate` and `clear` (cluster/
+ * change-feed.ts), bounds the age of an entry (`maxAgeMs`) in case a notice
+ * is lost, and reads past the cache under a cross-replica lock
+ * (fresh-reads.ts).
  */
 import { LRUCache } from 'lru-cache';
-import type { BatchOp, KeyRange, Storage } from './storage.js';
+import { mustReadFresh } from './fresh-reads.js';
+import type { BatchOp, KeyRange, RawEntry, RawSwap, Storage } from './storage.js';
 
 export const DEFAULT_READ_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -20,18 +24,40 @@ export class ReadCachedStorage implements Storage {
   private readonly cache: LRUCache<string, { value: unknown }>;
   /** Bumped by every write: a read that started before a write must not cache what it read. */
   private writes = 0;
+  /** Reads of the inner storage in flight, by key, and the write count when each began. */
+  private readonly loading = new Map<string, { startedAt: number; value: Promise<unknown> }>();
 
   constructor(
     private readonly inner: Storage,
-    maxBytes = DEFAULT_READ_CACHE_BYTES,
+    options: { maxBytes?: number; maxAgeMs?: number } = {},
   ) {
     // Sized by the value's JSON length, a fair proxy for what it holds in memory.
-    this.cache = new LRUCache<string, { value: unknown }>({ maxSize: maxBytes, sizeCalculation: (entry, key) => JSON.stringify(entry.value).length + key.length });
+    this.cache = new LRUCache<string, { value: unknown }>({
+      maxSize: options.maxBytes ?? DEFAULT_READ_CACHE_BYTES,
+      sizeCalculation: (entry, key) => JSON.stringify(entry.value).length + key.length,
+      ...(options.maxAgeMs !== undefined && { ttl: options.maxAgeMs }),
+    });
   }
 
   async get<T>(key: string): Promise<T | undefined> {
+    if (mustReadFresh()) return this.load<T>(key);
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit.value as T;
+    // Concurrent misses of one key (a hot certificate whose entry just aged
+    // out) share one read, unless a write came in since that read began.
+    const loading = this.loading.get(key);
+    if (loading && loading.startedAt === this.writes) return loading.value as Promise<T | undefined>;
+    const value = this.load<T>(key);
+    const entry = { startedAt: this.writes, value };
+    this.loading.set(key, entry);
+    try {
+      return await value;
+    } finally {
+      if (this.loading.get(key) === entry) this.loading.delete(key);
+    }
+  }
+
+  private async load<T>(key: string): Promise<T | undefined> {
     const startedAt = this.writes;
     const value = await this.inner.get<T>(key);
     if (value === undefined || this.writes !== startedAt) return value;
@@ -71,9 +97,37 @@ export class ReadCachedStorage implements Storage {
     return this.inner.rangeJson(range);
   }
 
+  rawEntries(range: KeyRange): AsyncIterable<RawEntry> {
+    return this.inner.rawEntries(range);
+  }
+
+  async swapRaw(swaps: RawSwap[]): Promise<string[]> {
+    // A re-encryption's swap leaves the value as it was, but a swap may also write a new one.
+    let applied: string[] = [];
+    await this.written(
+      swaps.map((swap) => swap.key),
+      async () => {
+        applied = await this.inner.swapRaw(swaps);
+      },
+    );
+    return applied;
+  }
+
   close(): Promise<void> {
     this.cache.clear();
     return this.inner.close();
+  }
+
+  /** Another replica wrote these keys. */
+  invalidate(keys: readonly string[]): void {
+    this.writes++;
+    for (const key of keys) this.cache.delete(key);
+  }
+
+  /** Writes may have been missed (the notice channel was down): forget everything. */
+  clear(): void {
+    this.writes++;
+    this.cache.clear();
   }
 
   private async written(keys: string[], write: () => Promise<void>): Promise<void> {

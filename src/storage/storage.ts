@@ -19,6 +19,21 @@ export type BatchOp =
   | { type: 'putClear'; key: string; value: unknown }
   | { type: 'del'; key: string };
 
+/**
+ * A stored entry exactly as the backend holds it: a sealed value still sealed
+ * (barrier.ts's format, which names its key term), a clear entry as its JSON
+ * text. Backup and key rotation work on these, so neither needs to know a
+ * backend's layout and neither ever holds a value in clear.
+ */
+export type RawEntry = [key: string, stored: Uint8Array];
+
+/** Replace `key`'s stored bytes with `next` if they are still `expected` (undefined: the key is absent). */
+export interface RawSwap {
+  key: string;
+  expected: Uint8Array | undefined;
+  next: Uint8Array;
+}
+
 /** Keys in `[gte, lt)`, in key order, starting after `after` when given. */
 export interface KeyRange {
   gte: string;
@@ -43,6 +58,23 @@ export interface Storage {
   range<T>(range: KeyRange): AsyncIterable<[key: string, value: T]>;
   /** The same, each value as its stored JSON text (for a caller that copies it into an answer unparsed). */
   rangeJson(range: KeyRange): AsyncIterable<[key: string, json: string]>;
+  /**
+   * Every entry in the range, sealed and clear, as stored, in key order, read
+   * from ONE point-in-time view: a write that lands while the iteration runs
+   * is not seen, and none is seen half (a backup taken while enrolls run is
+   * consistent). LevelDB: one iterator, which reads from an implicit snapshot.
+   */
+  rawEntries(range: KeyRange): AsyncIterable<RawEntry>;
+  /**
+   * Compare-and-swap on stored bytes, for re-encryption (a value written
+   * meanwhile is never replaced by an older one), the keyring and restore.
+   * Each swap applies only where the stored bytes still equal `expected`;
+   * those that apply land together. Resolves with the keys that applied.
+   * It starts only once every write begun before the call has landed, and no
+   * other write lands between its comparison and its own write — so after
+   * `swapRaw([])` no write sealed before the call is still in flight.
+   */
+  swapRaw(swaps: RawSwap[]): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -1,19 +1,18 @@
 import t, { type Test } from 'tap';
 import { createHash, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { TokenStore, type TokenEntry } from '../../src/auth/token-store.js';
 import { layout } from '../../src/storage/layout.js';
-import { openStorage } from '../../src/storage/level-storage.js';
 import { prefixRange, type BatchOp, type Storage } from '../../src/storage/storage.js';
 import { assertNotInDataDir } from '../helpers/data-dir-scan.js';
 import { startTestServer } from '../helpers/server-fixture.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { openTestStorage } from '../helpers/test-storage.js';
 import { vaultRequest } from '../helpers/vault-api.js';
 import { watchStorage } from '../helpers/storage-spy.js';
 import { sleep } from '../helpers/wait-for.js';
 
 async function openStore(t: Test): Promise<{ storage: Storage; tokens: TokenStore }> {
-  const { storage } = await openStorage({ path: join(await tempDir(t, 'tokens'), 'db'), sealKey: randomBytes(32) });
+  const { storage } = await openTestStorage(await tempDir(t, 'tokens'), randomBytes(32));
   t.teardown(() => storage.close());
   return { storage, tokens: new TokenStore(storage) };
 }
@@ -77,7 +76,7 @@ t.test('tokens stored before the token tree keep working, as orphans, and get ac
   const legacyId = 'hvs.legacy-token-from-an-older-version';
   const mortalId = 'hvs.legacy-token-with-a-ttl';
   await first.close();
-  const { storage } = await openStorage({ path: join(first.dataDir, 'db'), sealKey: first.sealKey });
+  const { storage } = await openTestStorage(first.dataDir, first.sealKey);
   const now = Date.now();
   const legacy = (accessor: string, expire: string | null): TokenEntry => ({
     accessor,

@@ -22,26 +22,34 @@ async function lookupSelf(token: string): Promise<ApiReply> {
 
 /** 403 once the token no longer works; polled, never timed. */
 function untilDead(what: string, token: string): Promise<true> {
-  return waitFor(what, async () => ((await lookupSelf(token)).status === 403 ? true : undefined));
+  return waitFor(what, async () => ((await lookupSelf(token)).status === 403 ? true : undefined), 3 * SHORT_TTL_S * 1000);
 }
 
 await call(root, 'PUT', 'sys/policies/acl/token-maker', { policy: 'path "auth/token/create" { capabilities = ["update"] }' });
 await call(root, 'PUT', 'sys/policies/acl/orphan-maker', {
   policy: 'path "auth/token/create" { capabilities = ["update", "sudo"] }\npath "auth/token/create-orphan" { capabilities = ["update", "sudo"] }',
 });
+/**
+ * The ttl of the tokens these tests wait to see expire: long enough that a
+ * stalled machine cannot end one between two steps of a test. The tests run
+ * side by side, so the file waits for the longest expiry only.
+ */
+const SHORT_TTL_S = 10;
+t.jobs = 4;
+
 await call(root, 'PUT', 'sys/policies/acl/renewer', { policy: 'path "auth/token/renew-self" { capabilities = ["update"] }\npath "auth/token/create" { capabilities = ["update"] }' });
 
-t.test('a child created without ttl by a 3 s token expires with it, and says it is not an orphan', async (t) => {
-  const parent = (await create(root, { policies: ['token-maker'], ttl: '3s' })).auth;
+t.test('a child created without ttl by a short-lived token expires with it, and says it is not an orphan', async (t) => {
+  const parent = (await create(root, { policies: ['token-maker'], ttl: `${SHORT_TTL_S}s` })).auth;
   t.equal(parent.orphan, false, 'a token created by root is root\'s child');
   const created = await create(parent.client_token, { policies: ['token-maker'] });
   const child = created.auth;
   t.equal(child.orphan, false);
-  t.ok(child.lease_duration > 0 && child.lease_duration <= 3, `the child inherits the parent's remaining ttl (${child.lease_duration}s), never "forever"`);
+  t.ok(child.lease_duration > 0 && child.lease_duration <= SHORT_TTL_S, `the child inherits the parent's remaining ttl (${child.lease_duration}s), never "forever"`);
 
   const self = (await lookupSelf(child.client_token)).body.data;
   t.equal(self.orphan, false);
-  t.ok(self.ttl > 0 && self.ttl <= 3);
+  t.ok(self.ttl > 0 && self.ttl <= SHORT_TTL_S);
   t.not(self.expire_time, null);
   const parentSelf = (await lookupSelf(parent.client_token)).body.data;
   t.equal(self.expire_time, parentSelf.expire_time, 'the child ends when the parent ends');
@@ -53,7 +61,7 @@ t.test('a child created without ttl by a 3 s token expires with it, and says it 
 });
 
 t.test('a grandchild dies when its grandparent expires', async (t) => {
-  const a = (await create(root, { policies: ['token-maker'], ttl: '2s' })).auth.client_token;
+  const a = (await create(root, { policies: ['token-maker'], ttl: `${SHORT_TTL_S}s` })).auth.client_token;
   const b = (await create(a, { policies: ['token-maker'], ttl: '1h' })).auth.client_token;
   const c = (await create(b, { policies: ['token-maker'] })).auth.client_token;
   await untilDead('the grandparent to expire', a);
@@ -151,15 +159,16 @@ t.test('accessors: lookup and revoke without the token', async (t) => {
 });
 
 t.test('renew-self and renew extend up to explicit_max_ttl and the parent\'s expiry', async (t) => {
-  const made = (await create(root, { policies: ['renewer'], ttl: '2s', explicit_max_ttl: '5s' })).auth;
+  const maxTtl = SHORT_TTL_S + 2;
+  const made = (await create(root, { policies: ['renewer'], ttl: `${SHORT_TTL_S}s`, explicit_max_ttl: `${maxTtl}s` })).auth;
   t.equal(made.renewable, true);
   const renewed = await call(made.client_token, 'POST', 'auth/token/renew-self', { increment: '1h' });
   t.equal(renewed.status, 200);
-  t.ok(renewed.body.auth.lease_duration <= 5 && renewed.body.auth.lease_duration > 0, `capped at the explicit max (${renewed.body.auth.lease_duration}s)`);
+  t.ok(renewed.body.auth.lease_duration <= maxTtl && renewed.body.auth.lease_duration > 0, `capped at the explicit max (${renewed.body.auth.lease_duration}s)`);
   t.equal(renewed.body.auth.client_token, made.client_token);
   t.match(renewed.body.warnings, [/explicit_max_ttl/]);
   const self = (await lookupSelf(made.client_token)).body.data;
-  t.equal(self.explicit_max_ttl, 5);
+  t.equal(self.explicit_max_ttl, maxTtl);
   t.type(self.last_renewal_time, 'number');
   await untilDead('the token to reach its explicit max', made.client_token);
 

@@ -83,6 +83,15 @@ t.test('delete, then reading the entry is "No value found" with exit 2', async (
   t.same(read, { code: 2, stdout: '', stderr: 'No value found at sectigo-vault-pki/configs/from-stdin\n' });
 });
 
+t.test('a 404 that says why is shown: an unknown id, a mistyped path', async (t) => {
+  const unknownId = await cli(['read', 'sectigo-vault-pki/certs/demo/424242_demo']);
+  t.equal(unknownId.code, 2);
+  t.match(unknownId.stderr, /Code: 404\. Errors:\n\n\* certificate "424242_demo" not found under config "demo"\n/);
+  const mistyped = await cli(['read', 'sectigo-vault-pki/cert/demo/424242_demo']);
+  t.equal(mistyped.code, 2);
+  t.match(mistyped.stderr, /Code: 404\. Errors:\n\n\* unsupported path: sectigo-vault-pki\/cert\/demo\/424242_demo\n/);
+});
+
 t.test('server errors print Vault\'s API error text and exit 2', async (t) => {
   const bad = await cli(['write', 'sectigo-vault-pki/configs/bad', ...connection.filter((a) => !a.startsWith('sectigo_cm_org_id')), 'sectigo_cm_password=x', 'sectigo_cm_org_id=abc']);
   t.equal(bad.code, 2);

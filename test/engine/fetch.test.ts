@@ -44,6 +44,8 @@ t.test('fetch', async (t) => {
     t.equal(record.cert_unique_id, id);
     t.equal(record.private_key, '', 'SCM does not hold keys');
     t.equal(record.domain, 'elsewhere.example.com');
+    t.ok(Object.hasOwn(record, 'renew_id'), 'renew_id is shown');
+    t.equal(record.renew_id, null, 'SCM\'s details name no renewId for an order placed elsewhere');
     t.equal(record.state.at(-1).status, 'Issued');
     t.match(await setup.verify(record.leaf_certificate), /OK$/);
     const counters = await setup.sim.controls.counters();
@@ -60,6 +62,7 @@ t.test('fetch', async (t) => {
     const record = reply.body.data;
     t.equal(record.private_key, key);
     t.equal(record.domain, 'jo@example.com');
+    t.equal(record.renew_id, record.backend_cert_id, 'the backendCertId SCM renews it by');
     t.ok(certificateMatchesKey(record.leaf_certificate, key));
     t.match(await setup.verify(record.leaf_certificate), /OK$/);
   });

@@ -41,3 +41,13 @@ t.test('over HTTP: config with verify, enroll, list with key_info, readcert, rea
   t.equal((await api('DELETE', `certs/web/${id}`)).status, 204);
   t.equal((await api('GET', `readcert/web/${id}`)).status, 404);
 });
+
+t.test('an unknown id is a 404 that names it, on every path that takes one', async (t) => {
+  const named = { errors: ['certificate "424242_demo" not found under config "web"'] };
+  t.same(await api('GET', 'certs/web/424242_demo'), { status: 404, body: named });
+  t.same(await api('GET', 'readcert/web/424242_demo'), { status: 404, body: named });
+  t.same(await api('DELETE', 'certs/web/424242_demo'), { status: 404, body: named });
+  for (const family of ['revoke', 'replace', 'renew']) {
+    t.same(await api('POST', `${family}/web/424242_demo`, {}), { status: 404, body: named }, family);
+  }
+});

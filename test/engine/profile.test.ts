@@ -1,6 +1,6 @@
 import t from 'tap';
 import { SSL_PROFILES, SMIME_PROFILES } from '../../src/simulator/index.js';
-import { setUpWithConfigs, sslEnroll } from '../helpers/engine-fixture.js';
+import { SSL_CONFIG, setUpWithConfigs, sslEnroll } from '../helpers/engine-fixture.js';
 
 /** A profile as SCM sends it: the catalog entry without the simulator's own `renewable` flag. */
 function onTheWire(profile: (typeof SSL_PROFILES)[number]) {
@@ -70,5 +70,27 @@ t.test('profile', async (t) => {
     t.equal(term.status, 400);
     t.match(term.body.errors[0], /sectigo_ssl_cert_validity: 730 days is not a term of profile 2004/);
     t.same(await setup.sim.controls.counters(), {});
+  });
+
+  t.test('LIST available=true asks SCM what the config\'s organization may use, with terms and key types', async (t) => {
+    await setup.writeConfig('dept', SSL_CONFIG);
+    t.equal((await setup.call('POST', 'configs/dept', { sectigo_cm_org_id: 1002 })).status, 204, 'writes merge: only the organization changes');
+    await setup.sim.controls.resetCounters();
+    const list = await setup.call('LIST', 'profile/dept?available=true');
+    t.equal(list.status, 200, JSON.stringify(list.body));
+    const offered = SSL_PROFILES.filter((p) => p.id !== 2005);
+    t.same(list.body.data.keys, offered.map((p) => String(p.id)), 'the department has no EV profile');
+    for (const p of offered) {
+      t.same(list.body.data.key_info[String(p.id)], { name: p.name, description: p.description ?? '', terms: p.terms, key_types: p.keyTypes });
+    }
+    t.same(await setup.sim.controls.counters(), { types: 1 });
+    t.equal((await setup.call('LIST', 'profile/dept')).status, 404, 'nothing was stored');
+
+    const people = await setup.call('GET', 'profile/people?list=true&available=true');
+    t.same(people.body.data.keys, SMIME_PROFILES.map((p) => String(p.id)));
+    t.equal((await setup.call('LIST', 'profile/nosuch?available=true')).status, 404);
+    const bad = await setup.call('LIST', 'profile/web?available=maybe');
+    t.equal(bad.status, 400);
+    t.match(bad.body.errors[0], /available/);
   });
 });

@@ -24,7 +24,7 @@ t.test('replace', async (t) => {
     t.notOk(record.pending_replacement, 'the pending key became the record\'s');
     t.ok(certificateMatchesKey(record.leaf_certificate, record.private_key), 'certificate matches the returned key');
     t.match(await setup.verify(record.leaf_certificate), /OK$/);
-    t.same(parseCertificate(record.leaf_certificate).subjectAltNames.sort(), ['replace-rsa.example.com', 'www.replace-rsa.example.com']);
+    t.same([...parseCertificate(record.leaf_certificate).subjectAltNames].sort(), ['replace-rsa.example.com', 'www.replace-rsa.example.com']);
     const counters = await setup.sim.controls.counters();
     t.equal(counters.replace, 1);
     t.notOk(counters.enroll, 'no new order');
@@ -63,6 +63,20 @@ t.test('replace', async (t) => {
     t.equal(reply.status, 200, JSON.stringify(reply.body));
     t.equal(reply.body.data.private_key, own.privateKeyPem);
     t.ok(certificateMatchesKey(reply.body.data.leaf_certificate, own.privateKeyPem));
+  });
+
+  t.test('a replace with a new common name renames the record and its LIST summary', async (t) => {
+    const issued = await enrollIssued(setup, 'web', sslEnroll('replace-old-name.example.com'));
+    const reply = await setup.call('POST', `replace/web/${issued.cert_unique_id}`, {
+      sectigo_ssl_cert_common_name: 'replace-new-name.example.com',
+      ...FAST,
+    });
+    t.equal(reply.status, 200, JSON.stringify(reply.body));
+    t.equal(parseCertificate(reply.body.data.leaf_certificate).commonName, 'replace-new-name.example.com');
+    t.equal(reply.body.data.domain, 'replace-new-name.example.com', 'record');
+    t.equal((await setup.call('GET', `readcert/web/${issued.cert_unique_id}`)).body.data.domain, 'replace-new-name.example.com', 'stored');
+    const list = await setup.call('LIST', 'certs/web');
+    t.equal(list.body.data.key_info[issued.cert_unique_id].domain, 'replace-new-name.example.com', 'LIST key_info');
   });
 
   t.test('a stored profile is checked when the type is given', async (t) => {

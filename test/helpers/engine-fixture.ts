@@ -4,6 +4,7 @@
  * Config entries are written through the configs path, as users write them.
  */
 import type { Test } from 'tap';
+import type { ServerSettings } from '../../src/server/settings.js';
 import type { Simulator } from '../../src/simulator/index.js';
 import { startTestSimulator } from './test-simulator.js';
 import { startTestServer, type TestServer } from './server-fixture.js';
@@ -22,9 +23,16 @@ export interface Setup {
   verify(leafPem: string): Promise<string>;
 }
 
-export async function setUp(t: Test, options: { issueDelayMs?: number } = {}): Promise<Setup> {
+/** `settings` and `sealKey` go to the server (a test that picks its storage, or reopens it later). */
+export interface SetupOptions {
+  issueDelayMs?: number;
+  settings?: Partial<ServerSettings>;
+  sealKey?: Buffer;
+}
+
+export async function setUp(t: Test, options: SetupOptions = {}): Promise<Setup> {
   const sim = await startTestSimulator(t, { issueDelayMs: options.issueDelayMs ?? 200 });
-  const server = await startTestServer(t, { log_level: 'warn' });
+  const server = await startTestServer(t, { log_level: 'warn', ...options.settings }, { sealKey: options.sealKey });
 
   const call = engineCaller(server.url, server.token);
 
@@ -43,8 +51,8 @@ export async function setUp(t: Test, options: { issueDelayMs?: number } = {}): P
 }
 
 /** setUp with the two configs most operation tests use: `web` (SSL_CONFIG) and `people` (CLIENT_CONFIG). */
-export async function setUpWithConfigs(t: Test): Promise<Setup> {
-  const setup = await setUp(t);
+export async function setUpWithConfigs(t: Test, options: SetupOptions = {}): Promise<Setup> {
+  const setup = await setUp(t, options);
   await setup.writeConfig('web', SSL_CONFIG);
   await setup.writeConfig('people', CLIENT_CONFIG);
   return setup;

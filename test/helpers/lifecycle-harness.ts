@@ -1,22 +1,24 @@
 /**
- * A real SCM simulator over HTTP, a real LevelDB in a temp dir, and the
- * certificate lifecycle wired exactly as the server wires it, with the `web`
- * and `people` config entries stored as the configs path stores them.
+ * A real SCM simulator over HTTP, a real store (LevelDB in a temp dir, or
+ * PostgreSQL: test-storage.ts), and the certificate lifecycle wired exactly
+ * as the server wires it, with the `web` and `people` config entries stored
+ * as the configs path stores them.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStorage } from '../../src/storage/level-storage.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createScmLimiter, type ScmClient } from '../../src/scm/index.js';
 import { createLifecycle, type LifecycleSettings, type RunningLifecycle } from '../../src/server/services.js';
 import type { ConfigEntry } from '../../src/lifecycle/config-store.js';
 import { simulatorConnection } from './scm-connection.js';
+import { testSimulatorCa } from './test-simulator.js';
+import { openTestStorage } from './test-storage.js';
 import { waitFor } from './wait-for.js';
 
-export const quietLogger = { info() {}, warn() {}, error() {} };
+export const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 export interface Harness {
   sim: Simulator;
@@ -32,7 +34,7 @@ export interface Harness {
 }
 
 export async function startHarness(options: { issueDelayMs?: number; settings?: LifecycleSettings } = {}): Promise<Harness> {
-  const sim = await startSimulator({ issueDelayMs: options.issueDelayMs ?? 300 });
+  const sim = await startSimulator({ issueDelayMs: options.issueDelayMs ?? 300, ca: await testSimulatorCa() });
   const dir = await mkdtemp(join(tmpdir(), 'scmpki-lifecycle-'));
   const sealKey = randomBytes(32);
   const connection = {
@@ -55,7 +57,7 @@ export async function startHarness(options: { issueDelayMs?: number; settings?: 
     },
   };
   const open = async (settings: LifecycleSettings = { collector: { enabled: false }, renewer: { enabled: false } }) => {
-    const { storage } = await openStorage({ path: join(dir, 'db'), sealKey });
+    const { storage } = await openTestStorage(dir, sealKey);
     const running = createLifecycle({
       storage,
       limiter: createScmLimiter(16),

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 
 /** Runs the real openssl binary with `input` on stdin (in `cwd` if given); resolves with exit code and output. */
-export function openssl(args: string[], input = '', options: { cwd?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export function openssl(args: string[], input = '', options: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: options.cwd });
+    const child = spawn('openssl', args, { stdio: ['pipe', 'pipe', 'pipe'], cwd: options.cwd, env: options.env && { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -1,8 +1,12 @@
 /**
- * Runs the BUILT binary (dist/cli/main.js) as a user would: `npm test` builds
- * it first (pretest); when running one file by hand, `npm run build` first.
- * The environment is built from scratch so the developer's own VAULT_* and
- * ~/.vault-token never leak into a test.
+ * Runs the CLI two ways, each with an environment built from scratch so the
+ * developer's own VAULT_* and ~/.vault-token never leak into a test:
+ * - `runCli` spawns the BUILT binary (dist/cli/main.js) as a user would, for
+ *   tests where the process boundary matters (exit codes, TTYs, signals):
+ *   `npm test` builds it first (pretest); when running one file by hand,
+ *   `npm run build` first;
+ * - `runCliInProcess` calls the same command table in this process, for tests
+ *   about what a command sends and prints, where a spawn only adds start-up time.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -39,6 +43,20 @@ export function keyValueArgs(fields: Record<string, string | number | boolean>):
 
 export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
   return runProcess(process.execPath, [CLI, ...args], cleanEnv(options.env), options.stdin);
+}
+
+/** The command table of the binary, run in this process with captured output. */
+export async function runCliInProcess(args: string[], options: CliOptions): Promise<CliResult> {
+  const { runCli: run } = await import('../../src/cli/cli.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { PATH: process.env.PATH, ...options.env },
+    readStdin: async () => options.stdin ?? '',
+  });
+  return { code, stdout, stderr };
 }
 
 /**

@@ -6,19 +6,6 @@
 import nock from 'nock';
 import { ScmClient, type ScmClientOptions } from '../../src/scm/index.js';
 
-// nock 15's interceptors call Promise.withResolvers (Node 22+); the project
-// supports Node 20, so tests that use nock provide it.
-const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
-promiseStatics.withResolvers ??= function withResolvers() {
-  let resolve!: (value: unknown) => void;
-  let reject!: (reason?: unknown) => void;
-  const promise = new Promise((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-};
-
 export const SCM_ORIGIN = 'https://scm.example.test';
 
 export const PASSWORD_AUTH = { type: 'password', login: 'api-admin', password: 's3cret!', customerUri: 'acme' } as const;
@@ -51,23 +38,18 @@ export function expectCall(
   body: string | object = '',
   { headers = {}, delayMs = 0 }: { headers?: Record<string, string>; delayMs?: number } = {},
 ): nock.Scope {
-  // nock 15 hands the reply function the request as a Fetch API Request.
   return nock(SCM_ORIGIN)
     .intercept(path, method)
     .delay(delayMs)
-    .reply(async (request: Request) => {
-      const url = new URL(request.url);
-      log.push({
-        method: request.method,
-        path: url.pathname + url.search,
-        headers: Object.fromEntries(request.headers.entries()),
-        body: parseBody(await request.text()),
-      });
+    .reply(function reply(uri, requestBody) {
+      log.push({ method: this.req.method, path: uri, headers: this.req.headers, body: parseBody(requestBody) });
       return [status, typeof body === 'string' ? body : JSON.stringify(body), headers];
     });
 }
 
-function parseBody(body: string): unknown {
+/** nock hands over a JSON body parsed and any other body as text. */
+function parseBody(body: nock.Body): unknown {
+  if (typeof body !== 'string') return body;
   if (body === '') return undefined;
   try {
     return JSON.parse(body);

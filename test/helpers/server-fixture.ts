@@ -5,6 +5,7 @@ import { resolveSettings, type ServerSettings } from '../../src/server/settings.
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { generateSealKey } from '../../src/storage/seal-key.js';
 import { tempDir } from './temp-dir.js';
+import { storageSettingsFor } from './test-storage.js';
 
 export interface TestServer extends RunningServer {
   token: string;
@@ -14,7 +15,7 @@ export interface TestServer extends RunningServer {
   logLines: string[];
 }
 
-/** A real server on 127.0.0.1:0 over a real LevelDB in a temp dir, closed when the test ends. */
+/** A real server on 127.0.0.1:0 over a real store (LevelDB in a temp dir, or PostgreSQL: test-storage.ts), closed when the test ends. */
 export async function startTestServer(
   t: Test,
   overrides: Partial<ServerSettings> = {},
@@ -29,7 +30,7 @@ export async function startTestServer(
     },
   });
   const settings = resolveSettings([
-    { listen_address: '127.0.0.1:0', storage_path: `${dataDir}/db`, seal_key_file: `${dataDir}/seal.key`, log_level: 'debug', ...overrides },
+    { listen_address: '127.0.0.1:0', ...(await storageSettingsFor(dataDir)), seal_key_file: `${dataDir}/seal.key`, log_level: 'debug', ...overrides },
   ]);
   const sealKey = options.sealKey ?? generateSealKey();
   const server = await startServer(settings, { sealKey, logger: createLogger({ level: 'debug', destination }) });

@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Test } from 'tap';
 import { CLI, cleanEnv } from './run-cli.js';
+import { storageSettingsFor } from './test-storage.js';
 
 export interface ServerProcess {
   url: string;
@@ -26,7 +27,7 @@ export async function startServerProcess(t: Test, dataDir: string, settings: Rec
   const file = join(dataDir, 'server.json');
   await writeFile(
     file,
-    JSON.stringify({ listen_address: '127.0.0.1:0', storage_path: join(dataDir, 'db'), seal_key_file: join(dataDir, 'seal.key'), ...settings }),
+    JSON.stringify({ listen_address: '127.0.0.1:0', ...(await storageSettingsFor(dataDir)), seal_key_file: join(dataDir, 'seal.key'), ...settings }),
   );
   const child = spawn(process.execPath, [CLI, 'server', `-config=${file}`], {
     env: cleanEnv({ HOME: dataDir }),

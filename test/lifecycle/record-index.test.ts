@@ -1,6 +1,6 @@
 import t from 'tap';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
-import { renewalDueAt } from '../../src/lifecycle/record-index.js';
+import { renewalDueAt, serialHex } from '../../src/lifecycle/record-index.js';
 import type { CertificateRecord } from '../../src/lifecycle/record.js';
 import { layout } from '../../src/storage/layout.js';
 import type { BatchOp } from '../../src/storage/storage.js';
@@ -31,12 +31,15 @@ t.test('every batch that writes a record writes its summary and due entries with
     const summary = ops.find((op) => op.type === 'putClear' && op.key === layout.recordSummary('web', id)) as { value: { status: string } } | undefined;
     const due = ops.find((op) => op.type === 'putClear' && op.key === layout.recordDue('web', id)) as { value: string[] } | undefined;
     t.ok(summary, 'the summary is in the record\'s batch');
-    t.ok(due, 'so is the list of its due keys');
+    t.ok(due, 'so is the list of its index keys');
     t.equal(summary?.value.status, record.value.state.at(-1)?.status, 'the summary says the state written');
     for (const key of due?.value ?? []) t.ok(ops.some((op) => op.type === 'putClear' && op.key === key), `${key} is in the same batch`);
   }
   t.match(await lc().records.summary('web', id), { domain: 'indexed.example.com', status: 'Issued', not_after: enrolled!.not_after });
-  const due = await lc().records.dueKeys('web', id);
+  const keys = await lc().records.indexKeys('web', id);
+  t.ok(keys.includes(layout.serial(serialHex(enrolled!.serial_number)!)), 'the serial index names the issued record');
+  t.same(await lc().records.bySerial(enrolled!.serial_number), enrolled, 'and finds it');
+  const due = keys.filter((key) => key.startsWith('index/due/'));
   t.same(
     due.map((key) => key.split('/')[2]),
     ['renew', 'sync'],
@@ -53,17 +56,17 @@ t.test('a pending record is due for collect at once; deleting a record removes i
   const due = [];
   for await (const entry of lc().records.due('collect', Date.now())) due.push(entry.id);
   t.ok(due.includes(id), 'the collector will find it');
-  const dueKeys = await lc().records.dueKeys('web', id);
+  const dueKeys = await lc().records.indexKeys('web', id);
   await lc().records.delete('web', id);
   t.equal(await lc().records.summary('web', id), undefined);
-  t.same(await lc().records.dueKeys('web', id), []);
+  t.same(await lc().records.indexKeys('web', id), []);
   for (const key of dueKeys) t.equal(await h.storage.getClear(key), undefined, `${key} is gone`);
 });
 
 t.test('a store written before the index existed is indexed once at start', async (t) => {
   const { record } = await enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'legacy.example.com' });
   const id = record.cert_unique_id;
-  const dueKeys = await lc().records.dueKeys('web', id);
+  const dueKeys = await lc().records.indexKeys('web', id);
   // What an older version left behind: the record, no index entries, no index version.
   await h.storage.batch([
     { type: 'del', key: layout.recordSummary('web', id) },
@@ -74,6 +77,32 @@ t.test('a store written before the index existed is indexed once at start', asyn
   await h.restart();
   t.match(await lc().records.summary('web', id), { domain: 'legacy.example.com', status: 'Issued' });
   t.equal(await lc().records.ensureIndexed(), 0, 'a second start has nothing to do');
+});
+
+t.test('summaries written by index version 1 (domain, status, not_after) are rebuilt with what the report needs', async (t) => {
+  const { record } = await enrollCertificate(lc(), 'web', {
+    sectigo_csr_domain: 'v1.example.com',
+    sectigo_ssl_cert_subject_alt_names: 'www.v1.example.com',
+    sectigo_auto_renew: true,
+  });
+  const id = record.cert_unique_id;
+  await h.storage.batch([
+    { type: 'putClear', key: layout.recordSummary('web', id), value: { domain: 'v1.example.com', status: 'Issued', not_after: record.not_after } },
+    { type: 'putClear', key: layout.indexVersion, value: 1 },
+  ]);
+  await h.restart();
+  t.same(await lc().records.summary('web', id), {
+    domain: 'v1.example.com',
+    status: 'Issued',
+    sans: ['v1.example.com', 'www.v1.example.com'],
+    auto_renew: true,
+    renewing: false,
+    renewed_to: null,
+    imported: false,
+    last_error: null,
+    serial: record.serial_number,
+    not_after: record.not_after,
+  });
 });
 
 t.test('idempotency entries are swept through their expiry index', async (t) => {

@@ -42,6 +42,16 @@ t.test('parseCertificate reads what the record needs', async (t) => {
   t.equal(serial.stdout.trim(), `serial=${parsed.serialNumber.replace(/:/g, '')}`, 'same serial as openssl');
 });
 
+t.test('a certificate parsed again is answered from memory, frozen, also under its canonical PEM', async (t) => {
+  const first = parseCertificate(leaf);
+  t.equal(parseCertificate(leaf), first, 'the same object');
+  t.ok(Object.isFrozen(first) && Object.isFrozen(first.subjectAltNames) && Object.isFrozen(first.publicKey), 'that nobody can change');
+  const untidy = `text before the block\n${leaf.replace(/\n/g, '\r\n')}`;
+  const again = parseCertificate(untidy);
+  t.equal(again.pem, leaf);
+  t.equal(parseCertificate(again.pem), again, 'the canonical PEM finds what the untidy text decoded');
+});
+
 t.test('a serial with its top bit set keeps no DER sign byte', async (t) => {
   const cert = await ca.issue(csr, { serialNumber: '00ff0102' });
   t.equal(parseCertificate(cert).serialNumber, 'FF:01:02');

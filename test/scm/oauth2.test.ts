@@ -25,8 +25,9 @@ function tokenEndpoint(log: TokenRequest[], answers: Array<[number, object]>, de
     nock(TOKEN_ORIGIN)
       .post(TOKEN_PATH)
       .delay(delayMs)
-      .reply(async (request: Request) => {
-        log.push({ contentType: request.headers.get('content-type'), form: Object.fromEntries(new URLSearchParams(await request.text())) });
+      .reply(function reply(_uri, requestBody) {
+        const contentType = this.req.headers['content-type'];
+        log.push({ contentType: typeof contentType === 'string' ? contentType : null, form: Object.fromEntries(new URLSearchParams(String(requestBody))) });
         return [status, JSON.stringify(body), { 'Content-Type': 'application/json' }];
       });
   }

@@ -23,7 +23,7 @@ t.test('5xx on a read is retried until it succeeds', async (t) => {
   expectCall(log, 'GET', '/api/ssl/v1/types', 200, [{ id: 1, name: 'OV', terms: [365] }]);
   t.same(await client.listSslTypes(), [{ id: 1, name: 'OV', terms: [365] }]);
   t.equal(log.length, 3);
-  t.same(events.map((e) => [e.method, e.path, e.status, e.attempt]), [
+  t.same(events.map((e) => [e.method, e.endpoint, e.status, e.attempt]), [
     ['GET', '/ssl/v1/types', 503, 0],
     ['GET', '/ssl/v1/types', 500, 1],
     ['GET', '/ssl/v1/types', 200, 2],
@@ -33,11 +33,13 @@ t.test('5xx on a read is retried until it succeeds', async (t) => {
 
 t.test('a read that keeps failing gives up after the configured retries with the last error', async (t) => {
   const log: RecordedRequest[] = [];
-  const client = scmClient({ retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 2 } });
+  const events: ScmRequestEvent[] = [];
+  const client = scmClient({ retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 2 }, onRequest: (event) => events.push(event) });
   t.teardown(() => client.close());
   for (let i = 0; i < 3; i++) expectCall(log, 'GET', '/api/ssl/v1/8', 502, 'Bad Gateway');
   await t.rejects(client.getSsl(8), { httpStatus: 502, code: -1, description: 'Bad Gateway' });
   t.equal(log.length, 3);
+  t.same(new Set(events.map((e) => e.endpoint)), new Set(['/ssl/v1/{id}']), 'events name the endpoint, not the order id');
 });
 
 t.test('5xx on enroll, renew, replace and revoke is NOT retried', async (t) => {

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createLogger } from '../../src/logging.js';
+import { createLogger, Loggers } from '../../src/logging.js';
+import { ServerMetrics } from '../../src/metrics/server-metrics.js';
 import { createServerLifecycle } from '../../src/server/services.js';
 import { loadSettings, type ServerSettings } from '../../src/server/settings.js';
 import { openStorage } from '../../src/storage/level-storage.js';
@@ -14,7 +15,7 @@ const silent = createLogger({ level: 'silent', destination: new Writable({ write
 /** What the server's collector, renewer and SCM limiter end up with for these settings. */
 async function workersFor(t: Test, settings: ServerSettings) {
   const { storage } = await openStorage({ path: join(await tempDir(t, 'workers'), 'db'), sealKey: randomBytes(32) });
-  const running = createServerLifecycle({ storage, logger: silent, settings });
+  const running = createServerLifecycle({ storage, loggers: new Loggers(silent), metrics: new ServerMetrics(), settings });
   t.teardown(async () => {
     await running.close();
     await storage.close();

@@ -27,6 +27,32 @@ t.test('settings: defaults, then the config file, then SCMPKI_* env', async (t) 
   await t.rejects(loadSettings(file, {}), /invalid JSON/);
 });
 
+t.test('settings: the advertised address and the leader lease', async (t) => {
+  const settings = await loadSettings(undefined, { SCMPKI_API_ADDR: 'https://scmpki-2.internal:8200', SCMPKI_HA_LEASE_TTL: '6s', SCMPKI_HA_LEASE_INTERVAL: '0.5' });
+  t.equal(settings.api_addr, 'https://scmpki-2.internal:8200');
+  t.equal(settings.ha_lease_ttl, 6, 'Go duration read as seconds');
+  t.equal(settings.ha_lease_interval, 0.5);
+  const defaults = await loadSettings(undefined, {});
+  t.equal(defaults.api_addr, undefined, 'the listener URL is used unless set');
+  t.ok(defaults.ha_lease_ttl + defaults.ha_lease_interval <= 15, 'a dead leader is replaced within 15 s by default');
+  await t.rejects(loadSettings(undefined, { SCMPKI_HA_LEASE_TTL: '2s', SCMPKI_HA_LEASE_INTERVAL: '2s' }), /ha_lease_interval \(2s\) must be shorter than ha_lease_ttl \(2s\)/);
+  await t.rejects(loadSettings(undefined, { SCMPKI_API_ADDR: 'scmpki-2:8200' }), /api_addr/);
+});
+
+t.test('settings: the PostgreSQL backend from the environment, its URL required and checked', async (t) => {
+  const url = 'postgresql://scmpki:Pw-never-shown@db.example.com:5432/scmpki';
+  const settings = await loadSettings(undefined, { SCMPKI_STORAGE_BACKEND: 'postgresql', SCMPKI_STORAGE_CONNECTION_URL: url, SCMPKI_STORAGE_MAX_CONNECTIONS: '25' });
+  t.equal(settings.storage_backend, 'postgresql');
+  t.equal(settings.storage_connection_url, url);
+  t.equal(settings.storage_max_connections, 25);
+  t.equal((await loadSettings(undefined, {})).storage_backend, 'leveldb', 'LevelDB unless asked');
+  await t.rejects(loadSettings(undefined, { SCMPKI_STORAGE_BACKEND: 'postgresql' }), /storage_backend is postgresql but storage_connection_url is not set/);
+  await t.rejects(loadSettings(undefined, { SCMPKI_STORAGE_BACKEND: 'mysql' }), /storage_backend/);
+  const wrongScheme = await loadSettings(undefined, { SCMPKI_STORAGE_BACKEND: 'postgresql', SCMPKI_STORAGE_CONNECTION_URL: 'mysql://u:Pw-never-shown@h/db' }).catch((err: Error) => err.message);
+  t.match(wrongScheme, /storage_connection_url/);
+  t.notMatch(wrongScheme, /Pw-never-shown/, 'the message does not repeat the URL and its password');
+});
+
 t.test('dev mode: simulator in-process, demo configs pointing at it, fixed root token', async (t) => {
   const dataDir = await tempDir(t, 'dev');
   const logger = createLogger({ level: 'warn', destination: new Writable({ write: (_c, _e, done) => done() }) });

@@ -9,7 +9,8 @@ import { parseGoDuration } from '../../src/cli/commands/scm-simulator.js';
 import { parseListen, startSimulator } from '../../src/simulator/index.js';
 import { SIMULATOR_LOGIN } from '../helpers/scm-connection.js';
 import { enrollIssued, pemBlocks, scmCall } from '../helpers/scm-test-client.js';
-import { startTestSimulator } from '../helpers/test-simulator.js';
+import { opensslVerify } from '../helpers/openssl-verify.js';
+import { startTestSimulator, testSimulatorCa } from '../helpers/test-simulator.js';
 
 t.test('counters count calls per endpoint and reset', async (t) => {
   const sim = await startTestSimulator(t);
@@ -76,6 +77,18 @@ t.test('force expiry re-issues with a near not_after; settings are validated', a
   const renewed = await scmCall(sim, 'POST', `/api/ssl/v1/renewById/${sslId}`);
   t.equal(renewed.status, 200, 'an expired certificate can be renewed');
   await t.rejects(sim.controls.expireSsl(123456, 1), /404/);
+
+  await sim.controls.updateSettings({ issueDelayMs: 600_000 });
+  const waiting = await enrollIssued(sim);
+  t.equal((await scmCall(sim, 'GET', `/api/ssl/v1/${waiting.sslId}`)).json.status, 'Applied');
+  const early = await sim.controls.expireSsl(waiting.sslId, 5);
+  t.equal(early.status, 'Issued', 'an order still at the CA is issued at once, already expiring');
+  const [first] = pemBlocks((await scmCall(sim, 'GET', `/api/ssl/v1/collect/${waiting.sslId}/x509CO`)).text);
+  t.equal(first!.notAfter.getTime(), new Date(early.notAfter).getTime(), 'the first certificate SCM hands out is the expiring one');
+  await sim.controls.updateSettings({ issueDelayMs: 0, approvalRequired: true });
+  const unapproved = await enrollIssued(sim);
+  await t.rejects(sim.controls.expireSsl(unapproved.sslId, 5), /409/, 'an order waiting for approval is not at the CA yet');
+  await sim.controls.updateSettings({ approvalRequired: false });
   await t.rejects(sim.controls.updateSettings({ pendingStyle: 7 as never }), /400/);
   await t.rejects(sim.controls.updateSettings({ issueDelayMs: -1 }), /400/);
 });
@@ -121,6 +134,27 @@ t.test('a data dir keeps the CA and the orders across a restart', async (t) => {
   t.ok(next.sslId > sslId, 'ids continue after the restart');
 });
 
+t.test('a simulator given a CA signs with it; a CA saved in its data dir wins over the one given', async (t) => {
+  const given = await testSimulatorCa();
+  const sim = await startTestSimulator(t, { ca: given });
+  t.equal(sim.caChainPem.root, given.rootCertificate, 'the given root');
+  t.equal(sim.caChainPem.intermediate, given.intermediateCertificate, 'the given intermediate');
+  const { sslId } = await enrollIssued(sim);
+  const leaf = (await scmCall(sim, 'GET', `/api/ssl/v1/collect/${sslId}/x509CO`)).text;
+  const { output } = await opensslVerify({ root: given.rootCertificate, intermediate: given.intermediateCertificate }, leaf, 'leaf');
+  t.match(output, /leaf: OK$/, 'its leaves verify to the given root');
+
+  const dir = await mkdtemp(join(tmpdir(), 'scmpki-sim-data-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const first = await startSimulator({ dataDir: dir, issueDelayMs: 0 });
+  const saved = first.caChainPem.root;
+  await first.close();
+  const second = await startSimulator({ dataDir: dir, issueDelayMs: 0, ca: given });
+  t.teardown(() => second.close());
+  t.equal(second.caChainPem.root, saved, 'the saved root, not the given one');
+  t.not(saved, given.rootCertificate);
+});
+
 t.test('Go-style durations and listen addresses', async (t) => {
   t.equal(parseGoDuration('2s'), 2000);
   t.equal(parseGoDuration('500ms'), 500);
@@ -136,7 +170,7 @@ t.test('Go-style durations and listen addresses', async (t) => {
 
 t.test('scm-simulator command serves SCM with the flags given and stops on SIGTERM', async (t) => {
   const script = `import { runSimulatorCommand } from './src/cli/commands/scm-simulator.ts';
-process.exitCode = await runSimulatorCommand(process.argv.slice(1));`;
+process.exitCode = await runSimulatorCommand(process.argv.slice(1), { stdout: process.stdout, stderr: process.stderr, env: process.env, readStdin: async () => '' });`;
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', '--input-type=module', '-e', script, '--', '-listen=127.0.0.1:0', '-login', 'ops', '-password=pw', '-customer-uri=acme', '-issue-delay=0s'],
@@ -151,8 +185,9 @@ process.exitCode = await runSimulatorCommand(process.argv.slice(1));`;
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (c) => {
       stdout += c;
-      const match = /listening on (\S+)/.exec(stdout);
-      if (match) resolve(match[1]);
+      // The start line names the address it bound; the base URL line, where to reach it.
+      const match = /listening on 127\.0\.0\.1:(\d+)\n\s+SCM base URL:\s+(\S+)\/api/.exec(stdout);
+      if (match) resolve(match[2]);
     });
     child.once('exit', (code) => reject(new Error(`exited early (${code}): ${stderr}`)));
   });

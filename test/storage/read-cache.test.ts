@@ -1,14 +1,15 @@
 import t, { type Test } from 'tap';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { openStorage } from '../../src/storage/level-storage.js';
+import { readingFresh } from '../../src/storage/fresh-reads.js';
 import { ReadCachedStorage } from '../../src/storage/read-cache.js';
 import type { Storage } from '../../src/storage/storage.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { openTestStorage } from '../helpers/test-storage.js';
+import { sleep } from '../helpers/wait-for.js';
 
-/** The real LevelDB storage, counting the reads that reach it and optionally holding them back. */
+/** The real storage (the backend under test), counting the reads that reach it and optionally holding them back. */
 async function countedStorage(t: Test) {
-  const { storage } = await openStorage({ path: join(await tempDir(t, 'read-cache'), 'db'), sealKey: randomBytes(32) });
+  const { storage } = await openTestStorage(await tempDir(t, 'read-cache'), randomBytes(32));
   t.teardown(() => storage.close());
   const reads: string[] = [];
   let holdBack: Promise<void> | undefined;
@@ -58,10 +59,50 @@ t.test('a read that raced with a write does not cache the old value', async (t) 
 
 t.test('the cache holds at most its size in bytes', async (t) => {
   const { inner, reads } = await countedStorage(t);
-  const cached = new ReadCachedStorage(inner, 10_000);
+  const cached = new ReadCachedStorage(inner, { maxBytes: 10_000 });
   for (let i = 0; i < 20; i++) await cached.put(`cert/web/${i}_x`, { pad: 'x'.repeat(900) });
   for (let i = 0; i < 20; i++) await cached.get(`cert/web/${i}_x`);
   reads.length = 0;
   for (let i = 0; i < 20; i++) await cached.get(`cert/web/${i}_x`);
   t.ok(reads.length >= 10, `the oldest entries were evicted (${reads.length} of 20 read again)`);
+});
+
+t.test('concurrent misses of one key share one read, but not one that began before a write', async (t) => {
+  const { inner, reads, hold } = await countedStorage(t);
+  const cached = new ReadCachedStorage(inner);
+  await inner.put('cert/web/1', { v: 1 });
+  let release!: () => void;
+  hold(new Promise<void>((resolve) => (release = resolve)));
+  const herd = Array.from({ length: 20 }, () => cached.get('cert/web/1'));
+  t.equal(reads.length, 1, 'twenty readers, one read in flight');
+  await cached.put('cert/web/1', { v: 2 });
+  const after = cached.get('cert/web/1');
+  t.equal(reads.length, 2, 'a reader after the write does not join the older read');
+  release();
+  hold(undefined);
+  t.same(await Promise.all(herd), Array.from({ length: 20 }, () => ({ v: 1 })));
+  t.same(await after, { v: 2 });
+});
+
+t.test('another replica\'s writes: invalidate drops keys, clear drops all, entries age out, fresh reads skip the cache', async (t) => {
+  const { inner, reads } = await countedStorage(t);
+  const cached = new ReadCachedStorage(inner, { maxAgeMs: 200 });
+  await inner.put('policy/a', { v: 1 });
+  await inner.put('policy/b', { v: 1 });
+  await cached.get('policy/a');
+  await cached.get('policy/b');
+  await inner.put('policy/a', { v: 2 });
+  cached.invalidate(['policy/a']);
+  t.same(await cached.get('policy/a'), { v: 2 }, 'an invalidated key is read again');
+  t.same(await cached.get('policy/b'), { v: 1 }, 'others stay cached');
+  await inner.put('policy/b', { v: 2 });
+  cached.clear();
+  t.same(await cached.get('policy/b'), { v: 2 }, 'clear forgets everything');
+  await inner.put('policy/b', { v: 3 });
+  const before = reads.length;
+  t.same(await readingFresh(() => cached.get('policy/b')), { v: 3 }, 'under a cluster lock, the value in storage');
+  t.equal(reads.length, before + 1);
+  await inner.put('policy/b', { v: 4 });
+  await sleep(250);
+  t.same(await cached.get('policy/b'), { v: 4 }, 'an entry older than maxAgeMs is read again');
 });

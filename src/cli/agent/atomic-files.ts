@@ -15,14 +15,21 @@
  * renews with the same CSR) leaves key.pem untouched: no window at all.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, chown, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface DesiredFile {
   path: string;
-  content: string;
+  content: string | Buffer;
   mode: number;
   owner?: { uid: number; gid: number };
+  /**
+   * For content whose bytes differ on every build (a PKCS#12's salts and IVs
+   * are random): a digest of what went into it. The file counts as current
+   * when it exists and the digest recorded beside it (`.<name>.fingerprint`,
+   * written after the rename) is this one.
+   */
+  fingerprint?: string;
 }
 
 /**
@@ -35,12 +42,13 @@ export interface DesiredFile {
 export async function replaceChangedFiles(files: DesiredFile[]): Promise<string[]> {
   const changed: DesiredFile[] = [];
   for (const file of files) {
-    const current = await readIfExists(file.path);
-    if (current === file.content) await ensureMode(file);
+    if (await isCurrent(file)) await ensureMode(file);
     else changed.push(file);
   }
   if (changed.length === 0) return [];
 
+  // A directory that does not exist yet is made (0755, like `install -d`); the files keep their own modes.
+  for (const dir of new Set(changed.map((file) => dirname(file.path)))) await mkdir(dir, { recursive: true, mode: 0o755 });
   const temps: string[] = [];
   let renamed = 0;
   try {
@@ -54,7 +62,18 @@ export async function replaceChangedFiles(files: DesiredFile[]): Promise<string[
     throw err;
   }
   for (const dir of new Set(changed.map((file) => dirname(file.path)))) await fsyncDirectory(dir);
+  // Written last: a crash before this only makes the next cycle write the file again.
+  for (const file of changed) if (file.fingerprint !== undefined) await writeFile(fingerprintPath(file), file.fingerprint, { mode: 0o600 });
   return changed.map((file) => file.path);
+}
+
+async function isCurrent(file: DesiredFile): Promise<boolean> {
+  if (file.fingerprint === undefined) return (await readIfExists(file.path)) === file.content;
+  return (await readIfExists(fingerprintPath(file))) === file.fingerprint && (await readIfExists(file.path, null)) !== undefined;
+}
+
+function fingerprintPath(file: DesiredFile): string {
+  return join(dirname(file.path), `.${basename(file.path)}.fingerprint`);
 }
 
 async function writeTemp(file: DesiredFile): Promise<string> {
@@ -62,7 +81,7 @@ async function writeTemp(file: DesiredFile): Promise<string> {
   // Created with the final mode so a private key is never readable by others, not even for a moment.
   const handle = await open(temp, 'wx', file.mode);
   try {
-    await handle.writeFile(file.content, 'utf8');
+    await handle.writeFile(file.content);
     // open()'s mode is filtered by the umask; chmod sets exactly what was asked for.
     await handle.chmod(file.mode);
     if (file.owner) await handle.chown(file.owner.uid, file.owner.gid);
@@ -84,9 +103,9 @@ async function ensureMode(file: DesiredFile): Promise<void> {
   }
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
+async function readIfExists(path: string, encoding: BufferEncoding | null = 'utf8'): Promise<string | Buffer | undefined> {
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(path, { encoding });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

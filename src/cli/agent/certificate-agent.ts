@@ -9,11 +9,13 @@ import { unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../logging.js';
-import { TransportError, type VaultClient } from '../vault-client.js';
+import { ApiRequestError, TransportError, type VaultClient } from '../vault-client.js';
 import type { AgentConfig, CertificateTarget, OutputFile } from './agent-config.js';
 import { OUTPUT_FILES } from './agent-config.js';
+import type { AppRoleSession } from './approle-login.js';
 import { replaceChangedFiles, type DesiredFile } from './atomic-files.js';
 import { readCertificateBundle, type CertificateBundle } from './certificate-bundle.js';
+import { keyStoreFile } from './key-store-file.js';
 import { runReloadCommand } from './reload-command.js';
 
 export type SyncOutcome = { path: string; ok: true; changed: boolean } | { path: string; ok: false; error: string };
@@ -32,6 +34,8 @@ export class CertificateAgent {
     private readonly client: VaultClient,
     private readonly logger: Logger,
     private readonly env: NodeJS.ProcessEnv,
+    /** Set when the agent logs in itself (`auth: {method: approle}`); else the client's token is used as is. */
+    private readonly session?: AppRoleSession,
   ) {
     this.states = config.certificates.map((target) => ({ target, failures: 0, dueAt: 0 }));
   }
@@ -79,14 +83,30 @@ export class CertificateAgent {
 
   /** Returns whether any file changed. Throws when the certificate cannot be deployed or the reload failed. */
   private async deploy({ target }: TargetState): Promise<boolean> {
-    const bundle = await readCertificateBundle(this.client, target);
+    const bundle = await this.readBundle(target);
     for (const warning of bundle.warnings) this.logger.warn({ path: target.path, warning }, 'server warning');
-    const written = await replaceChangedFiles(desiredFiles(target, bundle));
+    const keyStore = await keyStoreFile(target, bundle, this.env);
+    const written = await replaceChangedFiles(desiredFiles(target, bundle, keyStore));
     const facts = { path: target.path, cert_unique_id: bundle.certUniqueId, serial_number: bundle.serialNumber, not_after: bundle.notAfter };
     if (written.length > 0) this.logger.info({ ...facts, files: written }, 'certificate files updated');
     else this.logger.info(facts, 'certificate unchanged');
     if (target.reloadCommand) await this.reloadIfPending(target, target.reloadCommand, written.length > 0);
     return written.length > 0;
+  }
+
+  /** With its own login, a refused token (403) is replaced once by a new login before the read counts as failed. */
+  private async readBundle(target: CertificateTarget): Promise<CertificateBundle> {
+    if (!this.session) return readCertificateBundle(this.client, target);
+    await this.session.ensureToken();
+    try {
+      return await readCertificateBundle(this.client, target);
+    } catch (err) {
+      if (!(err instanceof ApiRequestError && err.response.status === 403)) throw err;
+      this.logger.warn({ path: target.path }, 'the server refused the token; logging in again');
+      this.session.discardToken();
+      await this.session.ensureToken();
+      return readCertificateBundle(this.client, target);
+    }
   }
 
   /**
@@ -107,13 +127,14 @@ export class CertificateAgent {
   }
 }
 
-/** The key is listed first so it is renamed first (see atomic-files.ts). */
-function desiredFiles(target: CertificateTarget, bundle: CertificateBundle): DesiredFile[] {
+/** The key is listed first so it is renamed first (see atomic-files.ts); a key store, which holds it too, next. */
+function desiredFiles(target: CertificateTarget, bundle: CertificateBundle, keyStore: DesiredFile | undefined): DesiredFile[] {
   const modeOf = (name: OutputFile) => (name === 'key' ? 0o600 : target.fileMode);
-  return OUTPUT_FILES.map((name) => ({
+  const pems = OUTPUT_FILES.map((name) => ({
     path: target.files[name],
     content: bundle.contents[name],
     mode: modeOf(name),
     owner: target.owner,
   }));
+  return keyStore ? [pems[0], keyStore, ...pems.slice(1)] : pems;
 }

@@ -12,6 +12,7 @@ import { parseGoFlags } from '../go-flags.js';
 import { LocalError } from '../local-error.js';
 import { VaultClient } from '../vault-client.js';
 import { loadAgentConfig } from './agent-config.js';
+import { AppRoleSession } from './approle-login.js';
 import { CertificateAgent } from './certificate-agent.js';
 
 const USAGE = `Usage: scmpki agent -config=FILE [-once] [-log-level=LEVEL]
@@ -27,7 +28,8 @@ const USAGE = `Usage: scmpki agent -config=FILE [-once] [-log-level=LEVEL]
   -log-level=LEVEL  pino level: debug, info (default), warn, error.
 
   The server address and token come from the config file, else VAULT_ADDR,
-  VAULT_TOKEN or ~/.vault-token, as for every other command.
+  VAULT_TOKEN or ~/.vault-token, as for every other command. With
+  "auth": {"method": "approle", ...} in the config the agent logs in itself.
 `;
 
 const AGENT_CLIENT_TIMEOUT_SECONDS = 120;
@@ -51,6 +53,8 @@ export async function agentCommand(argv: string[], term: Terminal): Promise<numb
     term.env,
   );
   if (config.token) clientConfig.token = config.token;
+  // Its own login: no token from the environment is used, even before the first login.
+  if (config.approle) clientConfig.token = undefined;
   // A read that renews waits for SCM to issue, up to the server's request deadline (90 s by
   // default); the CLI's 60 s client timeout would give up on a renewal that is about to succeed.
   if (!term.env.VAULT_CLIENT_TIMEOUT) clientConfig.timeoutSeconds = AGENT_CLIENT_TIMEOUT_SECONDS;
@@ -58,7 +62,9 @@ export async function agentCommand(argv: string[], term: Terminal): Promise<numb
     level: typeof flags['log-level'] === 'string' ? flags['log-level'] : 'info',
     destination: term.stdout as DestinationStream,
   });
-  const agent = new CertificateAgent(config, new VaultClient(clientConfig), logger, term.env);
+  const client = new VaultClient(clientConfig);
+  const session = config.approle && new AppRoleSession(config.approle, client, logger);
+  const agent = new CertificateAgent(config, client, logger, term.env, session);
 
   if (flags.once) {
     const failures = (await agent.runOnce()).filter((outcome) => !outcome.ok);

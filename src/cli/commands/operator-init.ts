@@ -10,6 +10,7 @@ import { loadTls } from '../../server/bind-listener.js';
 import { openDataDir, sealKeyFor } from '../../server/data-dir.js';
 import { rootTokenAnnouncer, type FlushableOutput } from '../../server/root-token-announcement.js';
 import type { Terminal } from '../command-context.js';
+import { storageLocation } from '../../server/storage-location.js';
 import { parseOperatorFlags } from './operator-flags.js';
 
 const USAGE = `
@@ -36,12 +37,12 @@ export async function operatorInitCommand(argv: string[], term: Terminal): Promi
   const sealKey = await sealKeyFor(settings, term.env);
   if (sealKey.databaseExists) {
     throw new Error(
-      `storage_path ${settings.storage_path} already holds a database; for a new root token stop the server and run "scmpki operator generate-root"`,
+      `${storageLocation(settings).description} already holds a database; for a new root token stop the server and run "scmpki operator generate-root"`,
     );
   }
   const { storage } = await openDataDir(settings, sealKey, { create: true, serveSealed: false });
   try {
-    term.stdout.write(`Initialised a new database at ${settings.storage_path}, sealed with the key from ${sealKey.source}.\n`);
+    term.stdout.write(`Initialised a new database at ${storageLocation(settings).description}, sealed with the key from ${sealKey.source}.\n`);
     await new TokenStore(storage).ensureRootToken(undefined, rootTokenAnnouncer(term.stdout as FlushableOutput, tokenFile));
   } finally {
     await storage.close();

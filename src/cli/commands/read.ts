@@ -1,8 +1,9 @@
 import { parsePathQueryCommand, printSecret, reportApiErrors, type CommandSpec, type Terminal } from '../command-context.js';
 import { secretFromResponse } from '../vault-client.js';
+import { PKCS12_FLAGS, PKCS12_USAGE, writePkcs12IfAsked } from '../pkcs12-output.js';
 
 const spec: CommandSpec = {
-  string: ['field'],
+  string: ['field', ...PKCS12_FLAGS],
   usage: `
 Usage: scmpki read [options] PATH [KEY=VALUE ...]
 
@@ -11,8 +12,10 @@ Usage: scmpki read [options] PATH [KEY=VALUE ...]
 
       $ scmpki read sectigo-vault-pki/configs/demo
       $ scmpki read -field=leaf_certificate sectigo-vault-pki/certs/demo/ID > cert.pem
+      $ scmpki read -pkcs12-out=tomcat.p12 -pkcs12-password-file=p12.pass sectigo-vault-pki/certs/demo/ID
+${PKCS12_USAGE}
 
-Options: -format=table|json|yaml  -field=NAME  -address=URL  -ca-cert=FILE  -tls-skip-verify
+Options: -format=table|json|yaml  -field=NAME  -pkcs12-out=FILE  -address=URL  -ca-cert=FILE  -tls-skip-verify
 `,
 };
 
@@ -26,6 +29,6 @@ export async function readCommand(argv: string[], term: Terminal): Promise<numbe
       term.stderr.write(`No value found at ${path}\n`);
       return 2;
     }
-    return printSecret(term, parsed, secret);
+    return (await writePkcs12IfAsked(term, parsed, secret)) ?? printSecret(term, parsed, secret);
   });
 }

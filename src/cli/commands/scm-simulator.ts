@@ -5,6 +5,7 @@
  */
 import { pino } from 'pino';
 import { PENDING_CODES, startSimulator, type PendingCode } from '../../simulator/index.js';
+import type { Terminal } from '../command-context.js';
 import { parseGoFlags } from '../go-flags.js';
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -19,14 +20,14 @@ export function parseGoDuration(text: string): number {
   return Math.round(parts.reduce((sum, [, value, unit]) => sum + Number(value) * UNIT_MS[unit], 0));
 }
 
-export async function runSimulatorCommand(argv: string[]): Promise<number> {
+export async function runSimulatorCommand(argv: string[], term: Terminal): Promise<number> {
   const { flags, positionals } = parseGoFlags(argv, {
     string: ['listen', 'login', 'password', 'customer-uri', 'issue-delay', 'data-dir', 'pending-code', 'client-id', 'client-secret'],
-    boolean: ['approval-required', 'help'],
+    boolean: ['approval-required', 'h', 'help'],
     default: { listen: '127.0.0.1:8201', login: 'demo', password: 'demo', 'customer-uri': 'demo', 'issue-delay': '2s' },
   });
-  if (flags.help) {
-    process.stdout.write(USAGE);
+  if (flags.h || flags.help) {
+    term.stdout.write(USAGE);
     return 0;
   }
   const logger = pino({ name: 'scm-simulator', redact: ['password', 'clientSecret'] });
@@ -50,7 +51,7 @@ export async function runSimulatorCommand(argv: string[]): Promise<number> {
       logger,
     });
     process.stdout.write(
-      `SCM simulator listening on ${simulator.url}\n` +
+      `SCM simulator listening on ${simulator.boundAddress}\n` +
         `  SCM base URL:  ${simulator.url}/api   (login/password/customerUri as given)\n` +
         `  Default orgId: ${simulator.orgId}\n` +
         `  Controls:      ${simulator.url}/__simulator/settings\n`,

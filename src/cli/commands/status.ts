@@ -28,6 +28,8 @@ const ROWS: [string, string][] = [
   ['Cluster ID', 'cluster_id'],
   ['Server Time', 'server_time_utc'],
   ['HA Enabled', 'ha_enabled'],
+  ['HA Mode', 'ha_mode'],
+  ['Active Node Address', 'active_node_address'],
 ];
 
 export async function statusCommand(argv: string[], term: Terminal): Promise<number> {
@@ -53,8 +55,9 @@ export async function statusCommand(argv: string[], term: Terminal): Promise<num
 }
 
 /**
- * seal-status, completed from sys/health (server time, HA). Health answers
- * 503 when sealed and 429 on a standby: those bodies are still the status.
+ * seal-status, completed from sys/health (server time) and sys/leader (HA,
+ * as `vault status` shows it). Health answers 503 when sealed and 429 on a
+ * standby: those bodies are still the status.
  */
 async function fetchStatus(client: VaultClient): Promise<Record<string, unknown>> {
   const sealResponse = await client.request('GET', 'sys/seal-status');
@@ -67,9 +70,13 @@ async function fetchStatus(client: VaultClient): Promise<Record<string, unknown>
   } catch {
     // A health body that is not JSON adds nothing; seal-status alone answers the question.
   }
+  const leaderResponse = await client.request('GET', 'sys/leader');
+  const leader = (isSuccess(leaderResponse) ? (parseSecret(leaderResponse) ?? {}) : {}) as Record<string, unknown>;
+  const ha = leader.ha_enabled === true;
   return {
     ...seal,
     ...(typeof health.server_time_utc === 'number' ? { server_time_utc: new Date(health.server_time_utc * 1000).toISOString() } : {}),
-    ha_enabled: seal.ha_enabled ?? health.ha_enabled ?? false,
+    ha_enabled: ha,
+    ...(ha && { ha_mode: leader.is_self === true ? 'active' : 'standby', active_node_address: leader.leader_address }),
   };
 }

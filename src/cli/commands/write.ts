@@ -3,9 +3,10 @@ import { buildRequestData } from '../kv-args.js';
 import { LocalError } from '../local-error.js';
 import { finalState, progressLabelFor, ProgressLine } from '../progress-line.js';
 import { parseSecret, secretFromResponse } from '../vault-client.js';
+import { PKCS12_FLAGS, PKCS12_USAGE, writePkcs12IfAsked } from '../pkcs12-output.js';
 
 const spec: CommandSpec = {
-  string: ['field'],
+  string: ['field', ...PKCS12_FLAGS],
   boolean: ['f', 'force'],
   usage: `
 Usage: scmpki write [options] PATH [DATA K=V...]
@@ -18,8 +19,9 @@ Usage: scmpki write [options] PATH [DATA K=V...]
       $ scmpki write sectigo-vault-pki/configs/demo sectigo_cm_password=@pw.txt ...
 
   On a terminal, enroll, replace and renew show a progress line on stderr.
+${PKCS12_USAGE}
 
-Options: -f  -format=table|json|yaml  -field=NAME  -address=URL  -ca-cert=FILE  -tls-skip-verify
+Options: -f  -format=table|json|yaml  -field=NAME  -pkcs12-out=FILE  -address=URL  -ca-cert=FILE  -tls-skip-verify
 `,
 };
 
@@ -47,7 +49,7 @@ export async function writeCommand(argv: string[], term: Terminal): Promise<numb
       progress?.finish('failed');
       throw err;
     }
-    if (secret) return printSecret(term, parsed, secret);
+    if (secret) return (await writePkcs12IfAsked(term, parsed, secret)) ?? printSecret(term, parsed, secret);
     if (parsed.format === 'table') term.stdout.write(`Success! Data written to: ${path}\n`);
     return 0;
   });

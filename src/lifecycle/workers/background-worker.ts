@@ -6,7 +6,8 @@
  * records) and waits for it, so a server can close its storage right after.
  * Timers are unref'd so a forgotten worker never keeps a process alive.
  */
-import type { LifecycleServices } from '../services.js';
+import type { LifecycleLogger, LifecycleServices } from '../services.js';
+import type { WorkerName } from '../telemetry.js';
 
 export interface WorkerSettings {
   enabled: boolean;
@@ -23,8 +24,9 @@ export abstract class BackgroundWorker<S extends WorkerSettings> {
   constructor(
     protected readonly lifecycle: LifecycleServices,
     readonly settings: S,
-    /** For the log line of a failed pass: "background collector", … */
-    private readonly name: string,
+    private readonly name: WorkerName,
+    /** The worker's own logger (the server's `collector`, `renewer`); the lifecycle's by default. */
+    protected readonly logger: LifecycleLogger = lifecycle.logger,
   ) {}
 
   /** Starts passes (the first at once) when the settings enable this worker. */
@@ -44,13 +46,24 @@ export abstract class BackgroundWorker<S extends WorkerSettings> {
 
   /** One pass now (tests and the timer use it); concurrent calls share the pass. */
   runOnce(): Promise<void> {
-    this.running ??= this.pass()
-      .catch((err) => this.lifecycle.logger.error({ err }, `${this.name} pass failed`))
-      .finally(() => (this.running = undefined));
+    this.running ??= this.timedPass().finally(() => (this.running = undefined));
     return this.running;
   }
 
-  protected abstract pass(): Promise<void>;
+  /** One pass; resolves to what it did, counted by kind of work, for the pass's debug line. */
+  protected abstract pass(): Promise<Record<string, number>>;
+
+  private async timedPass(): Promise<void> {
+    const started = performance.now();
+    try {
+      const done = await this.pass();
+      this.logger.debug({ ...done, ms: Math.round(performance.now() - started) }, `background ${this.name} pass finished`);
+    } catch (err) {
+      this.logger.error({ err }, `background ${this.name} pass failed`);
+    } finally {
+      this.lifecycle.telemetry.workerPass(this.name, (performance.now() - started) / 1000);
+    }
+  }
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;

@@ -19,7 +19,7 @@ import { isDueForRenewal } from '../record.js';
 import type { DueRecord } from '../record-store.js';
 import { renewCertificate } from '../renew.js';
 import { isDueForSync, syncIssued } from '../sync.js';
-import type { LifecycleServices } from '../services.js';
+import type { LifecycleLogger, LifecycleServices } from '../services.js';
 
 export interface RenewerSettings extends WorkerSettings {
   /** After a failed renewal, wait this long before trying that record again. */
@@ -36,37 +36,43 @@ export const DEFAULT_RENEWER_SETTINGS: RenewerSettings = {
 };
 
 export class BackgroundRenewer extends BackgroundWorker<RenewerSettings> {
-  constructor(lifecycle: LifecycleServices, settings: RenewerSettings) {
-    super(lifecycle, settings, 'background renewer');
+  constructor(lifecycle: LifecycleServices, settings: RenewerSettings, logger?: LifecycleLogger) {
+    super(lifecycle, settings, 'renewer', logger);
   }
 
-  protected async pass(): Promise<void> {
+  protected async pass(): Promise<Record<string, number>> {
     const now = Date.now();
+    const done = { synced: 0, renewed: 0 };
     // Syncs first, so a record SCM changed is judged on what SCM holds in this same pass.
     if (this.settings.syncIntervalMs > 0) {
       for await (const due of this.lifecycle.records.due('sync', now - this.settings.syncIntervalMs)) {
-        if (this.stopping) return;
+        if (this.stopping) return done;
         await this.sync(due);
+        done.synced++;
       }
     }
     for await (const due of this.lifecycle.records.due('renew', Date.now())) {
-      if (this.stopping) return;
+      if (this.stopping) return done;
       await this.renew(due);
+      done.renewed++;
     }
+    return done;
   }
 
   /** Failures write no stamp, so the next pass asks again. */
   private async sync({ config, id }: DueRecord): Promise<void> {
+    this.logger.trace({ config, cert_unique_id: id }, 'syncing a due record');
     try {
       const record = await this.lifecycle.records.get(config, id);
       if (!record || !isDueForSync(record, this.settings.syncIntervalMs)) return;
       await syncIssued(this.lifecycle, await this.lifecycle.configs.require(config), record);
     } catch (err) {
-      this.lifecycle.logger.warn({ config, cert_unique_id: id, err }, 'background sync failed');
+      this.logger.warn({ config, cert_unique_id: id, err }, 'background sync failed');
     }
   }
 
   private async renew({ config, id }: DueRecord): Promise<void> {
+    this.logger.trace({ config, cert_unique_id: id }, 'renewing a due record');
     try {
       const record = await this.lifecycle.records.get(config, id);
       if (!record) return;
@@ -74,9 +80,9 @@ export class BackgroundRenewer extends BackgroundWorker<RenewerSettings> {
       // A renewal whose SCM answer was lost is finished whether or not the record is due.
       if (!isDueForRenewal(record, policy) && !record.pending_renewal) return;
       const { record: renewed } = await renewCertificate(this.lifecycle, config, id, { sectigo_max_timeout: 0 });
-      this.lifecycle.logger.info({ config, cert_unique_id: id, renewed_to: renewed.cert_unique_id }, 'background renewal');
+      this.logger.info({ config, cert_unique_id: id, renewed_to: renewed.cert_unique_id }, 'background renewal');
     } catch (err) {
-      this.lifecycle.logger.warn({ config, cert_unique_id: id, err }, 'background renewal failed');
+      this.logger.warn({ config, cert_unique_id: id, err }, 'background renewal failed');
       await this.lifecycle.records.reschedule(config, id, 'renew', Date.now() + this.settings.retryAfterMs);
     }
   }

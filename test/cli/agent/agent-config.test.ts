@@ -57,6 +57,17 @@ t.test('explicit file names, Go durations, mode, owner and a leading slash on th
   t.equal(target.collectTimeoutSeconds, 90);
 });
 
+const approle = { method: 'approle', role_id_file: 'role-id', secret_id_file: '/run/scmpki/secret-id' };
+
+t.test('auth: approle with its files resolved against the config file; the secret ID file is removed by default', async (t) => {
+  const config = parse({ certificates: [cert], auth: approle });
+  t.same(config.approle, { roleIdFile: '/etc/scmpki/role-id', secretIdFile: '/run/scmpki/secret-id', removeSecretIdFile: true, mountPath: 'approle' });
+  t.equal(config.token, undefined);
+  const kept = parse({ certificates: [cert], auth: { ...approle, remove_secret_id_file_after_reading: false, mount_path: 'machines' } });
+  t.match(kept.approle, { removeSecretIdFile: false, mountPath: 'machines' });
+  t.equal(parse({ certificates: [cert] }).approle, undefined);
+});
+
 t.test('YAML for .yaml files', async (t) => {
   const text = `interval: 10m\ncertificates:\n  - path: sectigo-vault-pki/certs/demo/7_demo\n    dir: /srv/tls\n`;
   const config = parseAgentConfig(text, '/etc/scmpki/agent.yaml');
@@ -81,6 +92,10 @@ t.test('every mistake names the field and the problem', async (t) => {
     ['retry_max below retry_initial', { certificates: [cert], retry_initial: '1m', retry_max: '10s' }, /retry_max: must not be shorter than retry_initial/],
     ['no dir and no file', { certificates: [{ path: cert.path, cert_file: 'c.pem' }] }, /certificates\[0\]\.key_file: required when certificates\[0\]\.dir is not set/],
     ['uid without gid', { certificates: [{ ...cert, uid: 0 }] }, /certificates\[0\]: uid and gid must be given together/],
+    ['auth method not approle', { certificates: [cert], auth: { ...approle, method: 'userpass' } }, /auth\.method: must be "approle"/],
+    ['auth without a secret ID file', { certificates: [cert], auth: { method: 'approle', role_id_file: 'r' } }, /auth\.secret_id_file: required/],
+    ['auth mount with a slash', { certificates: [cert], auth: { ...approle, mount_path: 'a/b' } }, /auth\.mount_path: must be a mount name like approle/],
+    ['auth and token', { certificates: [cert], auth: approle, token: 'hvs.x' }, /auth: give either token or auth, not both/],
     ['two entries, one directory', { certificates: [cert, { ...cert, path: 'sectigo-vault-pki/certs/demo/2_demo' }] }, /certificates\[1\]\.key_file: .*key\.pem is already written by certificates\[0\]\.key_file/],
   ];
   for (const [name, config, message] of cases) {

@@ -121,11 +121,10 @@ t.test('a certificate still being issued at SCM fails the run and writes nothing
 });
 
 t.test('a forced expiry at SCM: the agent deploys the renewed certificate, not the expiring one', async (t) => {
-  // Collected only after SCM shortened it, so the record the server holds is the expiring one.
-  await sim.controls.updateSettings({ issueDelayMs: 200 });
+  // SCM holds the order until it issues it already expiring, so the first certificate the server can collect is the expiring one.
+  await sim.controls.updateSettings({ issueDelayMs: 600_000 });
   const pending = await world.enroll({ sectigo_csr_domain: 'api.example.com', sectigo_max_timeout: 0 });
   await sim.controls.updateSettings({ issueDelayMs: 0 });
-  await new Promise((resolve) => setTimeout(resolve, 300));
   const expiring = await sim.controls.expireSsl(pending.ssl_id as number, 5);
   await sim.controls.resetCounters();
   const id = pending.cert_unique_id as string;

@@ -21,6 +21,14 @@ t.test('new files get exactly the asked mode, whatever the umask', async (t) => 
   t.same((await readdir(dir)).sort(), ['cert.pem', 'key.pem'], 'no temp files left behind');
 });
 
+t.test('a directory that does not exist yet is made', async (t) => {
+  const dir = join(await tempDir(t, 'agent-files'), 'tls', 'www');
+  const written = await replaceChangedFiles([{ path: join(dir, 'key.pem'), content: 'KEY\n', mode: 0o600 }]);
+  t.same(written, [join(dir, 'key.pem')]);
+  t.equal(await modeOf(dir), 0o755 & ~process.umask());
+  t.equal(await modeOf(join(dir, 'key.pem')), 0o600);
+});
+
 t.test('only changed files are replaced; unchanged ones keep their inode and mtime', async (t) => {
   const dir = await tempDir(t, 'agent-files');
   const key = join(dir, 'key.pem');
@@ -62,9 +70,10 @@ t.test('when one file cannot be written, none is replaced and no temp file stays
   await t.rejects(
     replaceChangedFiles([
       { path: key, content: 'NEW KEY\n', mode: 0o600 },
-      { path: join(dir, 'missing', 'cert.pem'), content: 'CERT\n', mode: 0o644 },
+      // A name the file system takes but whose temp file's longer name it refuses.
+      { path: join(dir, `${'c'.repeat(250)}.pem`), content: 'CERT\n', mode: 0o644 },
     ]),
-    { code: 'ENOENT' },
+    { code: 'ENAMETOOLONG' },
   );
   t.equal(await readFile(key, 'utf8'), 'OLD KEY\n', 'the old key is untouched');
   t.same(await readdir(dir), ['key.pem']);

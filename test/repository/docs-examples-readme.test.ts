@@ -1,0 +1,5 @@
+/** The shell examples of the "readme" documents run as shown against a dev server (helpers/docs-examples.ts). */
+import t from 'tap';
+import { testDocumentGroup } from '../helpers/docs-examples.js';
+
+await testDocumentGroup(t, 'readme');

@@ -106,7 +106,8 @@ export async function runDocument(t: Test, unit: string): Promise<DocumentRun> {
     listenAddress: '127.0.0.1:0',
     scmAddress: '127.0.0.1:0',
     rootTokenId: 'root',
-    logger: createLogger({ level: 'silent' }),
+    // Examples raise the level through sys/loggers: what it then logs is not the test's output.
+    logger: createLogger({ level: 'silent', destination: { write: () => {} } }),
   });
   t.teardown(() => dev.close());
   const settings = await fetch(`${dev.scmUrl}/__simulator/settings`, { method: 'PUT', body: JSON.stringify({ issueDelayMs: 0 }) });

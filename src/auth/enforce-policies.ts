@@ -12,7 +12,7 @@
  *   exist and `update` when it does; most engine writes (enroll, revoke, renew)
  *   are actions rather than entries, so either capability allows any write.
  * - `?help=1` → any capability other than deny.
- * sys/policies/*, sys/audit*, sys/auth/* (enabling and disabling auth
+ * sys/policies/*, sys/policy*, sys/audit*, sys/auth/* (enabling and disabling auth
  * methods), sys/loggers*, sys/rotate and sys/storage/* also need `sudo`, as
  * Vault's root-protected paths do.
  */
@@ -28,7 +28,7 @@ import { isRoot } from './token-store.js';
 const NO_POLICY_NEEDED = new Set(['auth/token/lookup-self', 'auth/token/renew-self', 'auth/token/revoke-self']);
 
 /** Root-protected paths (Vault's): besides the operation's capability, a policy must grant `sudo`. */
-const SUDO_PREFIXES = ['sys/policies/', 'sys/audit', 'sys/auth/', 'sys/loggers', 'sys/rotate', 'sys/storage/'];
+const SUDO_PREFIXES = ['sys/policies/', 'sys/policy', 'sys/audit', 'sys/auth/', 'sys/loggers', 'sys/rotate', 'sys/storage/'];
 
 function decodedPath(vaultPath: string): string {
   // Match what the router will route: `certs/s%65cret/x` is `certs/secret/x`.

@@ -12,7 +12,7 @@ import { authMethodPaths } from '../auth/auth-method-paths.js';
 import type { AuthMethods } from '../auth/auth-methods.js';
 import { appRolePaths } from '../auth/approle-paths.js';
 import type { AppRoleStore } from '../auth/approle-store.js';
-import { policyPaths } from '../auth/policy-paths.js';
+import { legacyPolicyPaths, policyPaths } from '../auth/policy-paths.js';
 import type { PolicyStore } from '../auth/policy-store.js';
 import { tokenPaths } from '../auth/token-paths.js';
 import type { TokenStore } from '../auth/token-store.js';
@@ -60,6 +60,7 @@ export function serverMounts(engineMount: string, sys: SysContext, unsealed: Uns
     mount({ mount: 'auth/approle', mountType: 'approle', definitions: appRolePaths, context: { methods: unsealed.authMethods, approles: unsealed.approles, tokens: unsealed.tokens } }),
     mount({ mount: 'sys/auth', mountType: 'system', definitions: authMethodPaths, context: { methods: unsealed.authMethods, approles: unsealed.approles, version: sys.version } }),
     mount({ mount: 'sys/policies', mountType: 'system', definitions: policyPaths, context: { policies: unsealed.policies } }),
+    mount({ mount: 'sys/policy', mountType: 'system', definitions: legacyPolicyPaths, context: { policies: unsealed.policies } }),
     mount({ mount: 'sys/audit', mountType: 'system', definitions: auditDevicePaths, context: { broker: unsealed.audit } }),
     mount({ mount: 'sys/audit-hash', mountType: 'system', definitions: auditHashPaths, context: { broker: unsealed.audit } }),
     mount({ mount: 'sys/rotate', mountType: 'system', definitions: rotatePaths, context: { rotation: unsealed.rotation } }),

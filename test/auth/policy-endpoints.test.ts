@@ -43,6 +43,28 @@ t.test('write, read, list and delete with node-vault (LIST verb) and ?list=true'
   t.same(gone, { status: 404, body: { errors: [] } });
 });
 
+t.test('Vault\'s older sys/policy paths (hvac\'s policy calls) reach the same policies', async (t) => {
+  t.equal((await call('PUT', 'sys/policy/legacy-readers', { body: { policy: WEB_READERS } })).status, 204);
+  t.same((await call('GET', 'sys/policy/legacy-readers')).body.data, { name: 'legacy-readers', rules: WEB_READERS }, 'read answers the text as rules');
+  t.same((await call('GET', 'sys/policies/acl/legacy-readers')).body.data, { name: 'legacy-readers', policy: WEB_READERS }, 'one store');
+  t.equal((await call('PUT', 'sys/policy/legacy-rules', { body: { rules: WEB_READERS } })).status, 204, 'rules is the older name of policy');
+  const listed = (await call('GET', 'sys/policy')).body.data;
+  t.same(listed.policies, (await call('LIST', 'sys/policies/acl')).body.data.keys, 'the same names as sys/policies/acl');
+  t.ok(listed.policies.includes('legacy-rules'));
+  t.same(listed.keys, listed.policies);
+
+  const missing = await call('PUT', 'sys/policy/empty', { body: {} });
+  t.equal(missing.status, 400);
+  t.same(missing.body.errors, ['policy: is required']);
+  t.match((await call('DELETE', 'sys/policy/root')).body.errors, [/^name: cannot delete the built-in "root" policy/]);
+  const reader = await tokenWith('legacy-readers');
+  t.equal((await call('GET', 'sys/policy', { token: reader })).status, 403, 'sudo-protected as sys/policies');
+
+  t.equal((await call('DELETE', 'sys/policy/legacy-readers')).status, 204);
+  t.equal((await call('DELETE', 'sys/policy/legacy-rules')).status, 204);
+  t.equal((await call('GET', 'sys/policy/legacy-readers')).status, 404);
+});
+
 t.test('bad input is a 400 naming the field and the problem; nothing is stored', async (t) => {
   const cases: Array<[string, unknown, string]> = [
     ['broken', { policy: 'path "a" {' }, 'policy: failed to parse HCL: line 1, column 10: Unclosed configuration block'],

@@ -1,4 +1,5 @@
-"""Drives a PKI mount with hvac 0.11.2's own PKI methods and prints one JSON
+"""Drives a PKI mount with hvac 0.11.2's own PKI and AppRole methods (a
+machine's AppRole token then issues a certificate) and prints one JSON
 object with what each call returned. Run with /usr/bin/python3; argv: url,
 token, a PEM CSR file."""
 import json
@@ -54,6 +55,20 @@ results["int_roles"] = pki.list_roles(mount_point="pki_int")["data"]["keys"]
 results["int_verbatim"] = pki.sign_verbatim(csr, name="edge", mount_point="pki_int")["data"]["serial_number"]
 client.sys.disable_secrets_engine("pki_int")
 results["mounts_after_disable"] = sorted(client.sys.list_mounted_secrets_engines()["data"].keys())
+
+# A machine logs in with AppRole and gets a certificate from the PKI mount with that token.
+client.sys.enable_auth_method("approle")
+client.sys.create_or_update_policy("pki-web", 'path "pki/issue/web" { capabilities = ["update"] }')
+client.auth.approle.create_or_update_approle("cert-client", token_policies=["pki-web"], token_ttl="1h")
+role_id = client.auth.approle.read_role_id("cert-client")["data"]["role_id"]
+secret_id = client.auth.approle.generate_secret_id("cert-client")["data"]["secret_id"]
+machine = hvac.Client(url=url)
+results["approle_policies"] = machine.auth.approle.login(role_id, secret_id)["auth"]["token_policies"]
+results["approle_issued"] = machine.secrets.pki.generate_certificate("web", "approle.example.com")["data"]
+try:
+    machine.secrets.pki.create_or_update_role("web", extra_params={"config": "web", "allow_any_name": True})
+except hvac.exceptions.Forbidden as err:
+    results["approle_role_write"] = err.errors
 
 pki.delete_role("web")
 try:

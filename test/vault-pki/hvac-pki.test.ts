@@ -13,7 +13,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 const run = promisify(execFile);
 const script = fileURLToPath(new URL('./hvac-pki.py', import.meta.url));
 
-t.test('hvac 0.11.2 drives the PKI mount with its own PKI methods', async (t) => {
+t.test('hvac 0.11.2 drives the PKI mount with its own PKI methods, also with an AppRole login', async (t) => {
   await run('/usr/bin/python3', ['-c', 'import hvac']).catch((err: Error) => {
     throw new Error(`/usr/bin/python3 cannot import hvac (apt-get install python3-hvac): ${err.message}`);
   });
@@ -57,6 +57,13 @@ t.test('hvac 0.11.2 drives the PKI mount with its own PKI methods', async (t) =>
   t.same(r.too_long, ['ttl: 72000000s (833.33 days) is longer than every term of SCM profile 2001 (terms: 365, 730 days)']);
   t.same(r.verbatim, ['role web does not allow sign-verbatim: it skips the role\'s name checks, so the role needs allow_any_name=true']);
   t.match(r.root, [/^root\/generate\/<type> is not supported: the CA is Sectigo's/]);
+
+  t.same(r.approle_policies, ['default', 'pki-web'], 'AppRole login: the role\'s token policies');
+  const machineLeaf = new X509Certificate(r.approle_issued.certificate);
+  t.match(machineLeaf.subject, /CN=approle\.example\.com/);
+  t.ok(machineLeaf.checkPrivateKey(createPrivateKey(r.approle_issued.private_key)), 'generate_certificate with the AppRole token');
+  t.match((await opensslVerify(chain, r.approle_issued.certificate)).output, /leaf\.pem: OK$/);
+  t.match(r.approle_role_write, [/^permission denied/], 'the AppRole token may issue, not change roles');
 
   t.match(r.mount_types, { 'sectigo-vault-pki/': 'sectigo-vault-pki', 'pki/': 'pki', 'pki_int/': 'pki' });
   t.same(r.int_roles, ['edge']);

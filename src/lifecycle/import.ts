@@ -164,7 +164,7 @@ async function importOne(run: ImportRun, entry: ListedCertificate): Promise<Cert
   });
 }
 
-type ImportedFacts = Pick<CertificateRecord, 'domain' | 'subject_alt_names' | 'serial_number' | 'not_after' | 'backend_cert_id'>;
+type ImportedFacts = Pick<CertificateRecord, 'domain' | 'subject_alt_names' | 'serial_number' | 'not_after' | 'backend_cert_id' | 'renew_id'>;
 
 function sslFacts(details: SslDetails): ImportedFacts {
   return {
@@ -173,6 +173,8 @@ function sslFacts(details: SslDetails): ImportedFacts {
     serial_number: details.serialNumber ?? '',
     not_after: scmDateToRfc3339(details.expires),
     ...(details.backendCertId && { backend_cert_id: details.backendCertId }),
+    // SCM's details send a renewId only sometimes (record.ts, renew_id).
+    renew_id: typeof details.renewId === 'string' ? details.renewId : null,
   };
 }
 
@@ -184,6 +186,7 @@ function smimeFacts(entry: ListedCertificate): ImportedFacts {
     serial_number: entry.serial ?? '',
     not_after: scmDateToRfc3339(entry.expires),
     ...(entry.backendCertId && { backend_cert_id: entry.backendCertId }),
+    renew_id: entry.backendCertId ?? null,
   };
 }
 

@@ -75,6 +75,7 @@ t.test('a client config imports S/MIME certificates from the list alone', async 
   t.same(Object.keys(await sim.controls.counters()), ['smime.list'], 'no lookup beyond the list');
   const record = (await call('GET', `readcert/people-import/${enrolled.cert_unique_id}`)).body.data;
   t.match(record, { imported: true, domain: 'jane.import@example.com', serial_number: enrolled.serial_number, backend_cert_id: enrolled.backend_cert_id });
+  t.equal(record.renew_id, enrolled.backend_cert_id, 'renew_id: the backendCertId SCM renews by');
   t.equal(record.not_after.slice(0, 10), enrolled.not_after.slice(0, 10), 'expiry as SCM lists it (the day)');
   t.equal((await importAll('people-import', { common_name: 'jane.import@*' })).unchanged, 1);
 });

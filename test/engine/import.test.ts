@@ -41,6 +41,7 @@ t.test('the first import creates a record for each certificate scmpki does not h
     subject_alt_names: details.subjectAlternativeNames,
     serial_number: details.serialNumber,
   });
+  t.equal(record.renew_id, details.renewId ?? null, 'renew_id: what SCM\'s details say, else null');
   t.equal(record.state.at(-1).status, 'Issued');
   t.equal(record.not_after.slice(0, 10), `${details.expires!.slice(6)}-${details.expires!.slice(0, 2)}-${details.expires!.slice(3, 5)}`, 'expiry as SCM says');
   const heldNow = (await call('GET', `readcert/web/${held.cert_unique_id}`)).body.data;

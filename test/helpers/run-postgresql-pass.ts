@@ -13,7 +13,7 @@ import { startPostgresCluster } from './postgres-cluster.js';
  * test/storage/postgres/: those tests start and stop their own clusters and
  * ran in the first pass already.
  */
-const POSTGRESQL_PASS_GLOBS = ['engine', 'lifecycle', 'auth', 'audit', 'http']
+const POSTGRESQL_PASS_GLOBS = ['engine', 'lifecycle', 'auth', 'audit', 'http', 'vault-pki', 'metrics']
   .map((folder) => `test/${folder}/**/*.test.ts`)
   .concat(storageFiles());
 

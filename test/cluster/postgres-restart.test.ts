@@ -1,7 +1,7 @@
 /**
- * PostgreSQL restarted (fast shutdown, then start) under load on two
+ * PostgreSQL restarted (fast shutdown, then start) under load on three
  * replicas: while it is down, requests that need it answer 503 (never 500)
- * and the log says why; once it is back, both replicas serve again without a
+ * and the log says why; once it is back, every replica serves again without a
  * restart of their own, and no acknowledged enroll is lost. A private
  * cluster, since the test stops it.
  */
@@ -20,8 +20,8 @@ const EC = { sectigo_csr_key_algo: 'EC', sectigo_csr_key_size: 'P-256' };
 const postgres = await startPostgresCluster();
 t.teardown(() => postgres.destroy());
 const sim = await startTestSimulator(t);
-const replicas = await startReplicas(t, 2, { storage_connection_url: await postgres.createDatabase(), collector_interval: 1, ha_lease_ttl: 3, ha_lease_interval: 0.5 });
-const [a, b] = replicas.servers;
+const replicas = await startReplicas(t, 3, { storage_connection_url: await postgres.createDatabase(), collector_interval: 1, ha_lease_ttl: 3, ha_lease_interval: 0.5 });
+const { servers } = replicas;
 const call = replicas.next();
 if ((await call('PUT', 'configs/web', { ...SSL_CONFIG, ...simulatorConnection(sim) })).status !== 204) throw new Error('config');
 
@@ -47,9 +47,9 @@ t.test('PostgreSQL restarted under load: 503 while it is down, served again afte
   await waitFor('enrolls to fail while PostgreSQL is down', seen(503, 'down', 6), 30_000);
   phase = 'restarting';
   await postgres.start();
-  await waitFor('both replicas to enroll again', async () => {
-    const [onA, onB] = await Promise.all([a, b].map((s) => engineCaller(s.url, replicas.rootToken)('POST', 'enroll/web', { sectigo_csr_domain: `back-${n++}.example.com`, ...EC })));
-    return onA.status === 200 && onB.status === 200 ? true : undefined;
+  await waitFor('every replica to enroll again', async () => {
+    const answers = await Promise.all(servers.map((s) => engineCaller(s.url, replicas.rootToken)('POST', 'enroll/web', { sectigo_csr_domain: `back-${n++}.example.com`, ...EC })));
+    return answers.every((answer) => answer.status === 200) ? true : undefined;
   }, 30_000);
   phase = 'after';
   await waitFor('enrolls to succeed after the restart', seen(200, 'after', 4), 30_000);
@@ -60,7 +60,7 @@ t.test('PostgreSQL restarted under load: 503 while it is down, served again afte
   const outage = replies.filter((r) => r.reply.status === 503);
   t.ok(outage.length >= 6, `${outage.length} requests answered 503 during the outage`);
   t.ok(outage.every((r) => /PostgreSQL|storage unavailable/i.test(r.reply.body.errors.join(' '))), 'each 503 says storage is unavailable');
-  t.match(a.output() + b.output(), /lost the coordination connection to PostgreSQL/, 'the log says what happened');
+  t.match(servers.map((s) => s.output()).join(''), /lost the coordination connection to PostgreSQL/, 'the log says what happened');
 
   const acknowledged = replies.filter((r) => r.reply.status === 200).map((r) => r.reply.body.data.cert_unique_id as string);
   // An order SCM took whose record could not be stored is recovered by the collector: wait for records = orders.

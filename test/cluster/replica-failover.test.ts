@@ -1,9 +1,9 @@
 /**
  * Failover on one PostgreSQL database: kill -9 of the replica that leads
- * background work, in the middle of 50 enrolls spread over both replicas.
- * Nothing is lost (every SCM order ends as an issued record holding its
- * key, none is placed twice) and the survivor takes the lead within 15 s,
- * finishing what the dead one left (its owed records, its placed orders).
+ * background work, in the middle of 50 enrolls spread round-robin over three
+ * replicas. Nothing is lost (every SCM order ends as an issued record holding
+ * its key, none is placed twice) and another replica takes the lead within
+ * 15 s, finishing what the dead one left (its owed records, its placed orders).
  * Short lease timings keep the test quick; the defaults are checked in
  * test/server/settings-and-dev.test.ts.
  */
@@ -19,15 +19,15 @@ const EC = { sectigo_csr_key_algo: 'EC', sectigo_csr_key_size: 'P-256' };
 
 // Issuance takes a while, so some records are still owed when their replica dies.
 const sim = await startTestSimulator(t, { issueDelayMs: 1_500 });
-const replicas = await startReplicas(t, 2, { collector_interval: 1, order_grace: '3s', ha_lease_ttl: 3, ha_lease_interval: 0.5 });
+const replicas = await startReplicas(t, 3, { collector_interval: 1, order_grace: '3s', ha_lease_ttl: 3, ha_lease_interval: 0.5 });
 const { servers } = replicas;
 const written = await replicas.next()('PUT', 'configs/bulk', { ...SSL_CONFIG, ...simulatorConnection(sim) });
 if (written.status !== 204) throw new Error(`configs/bulk: ${written.status}`);
 
-t.test('kill -9 of the leader in the middle of 50 enrolls: every record issued, no duplicate order, no lost key, a new leader', async (t) => {
+t.test('three replicas, kill -9 of the leader in the middle of 50 enrolls: every record issued, no duplicate order, no lost key, a new leader', async (t) => {
   const leader = await replicas.leader();
   if (!leader) throw new Error('no leader');
-  const [survivor] = servers.filter((s) => s !== leader);
+  const survivors = servers.filter((s) => s !== leader);
 
   const enrolls = Array.from({ length: 50 }, (_, i) =>
     replicas.next()('POST', 'enroll/bulk', { sectigo_csr_domain: `bulk-${i}.example.com`, ...EC }).catch((err: Error) => err),
@@ -36,9 +36,17 @@ t.test('kill -9 of the leader in the middle of 50 enrolls: every record issued, 
   await replicas.kill(leader);
   const killedAt = Date.now();
 
-  await waitFor('the survivor to lead', async () => ((await sysLeader(survivor)).body.is_self === true ? true : undefined), 15_000);
-  t.ok(Date.now() - killedAt < 15_000, `the survivor took over within 15 s (${Date.now() - killedAt} ms)`);
+  const survivor = await waitFor('another replica to lead', () => replicas.leader(), 15_000);
+  t.ok(Date.now() - killedAt < 15_000, `another replica took over within 15 s (${Date.now() - killedAt} ms)`);
+  t.ok(survivors.includes(survivor), 'one of the two survivors leads');
   t.match((await sysLeader(survivor)).body, { ha_enabled: true, is_self: true, leader_address: survivor.url });
+  const [other] = survivors.filter((s) => s !== survivor);
+  // A standby learns the new leader at its next look at the lease (ha_lease_interval).
+  const named = await waitFor('the third replica to name the new leader', async () => {
+    const body = (await sysLeader(other!)).body;
+    return body.leader_address === survivor.url ? body : undefined;
+  }, 5_000);
+  t.match(named, { ha_enabled: true, is_self: false }, 'the third replica names it and stays a standby');
   t.match(survivor.output(), /this replica is the leader/);
   // Only background work finishes what the dead replica left: its owed records, its placed orders.
   await waitFor('the survivor to finish the dead replica\'s work', async () => (/background collect finished|recovered the SCM order/.test(survivor.output()) ? true : undefined), 30_000);

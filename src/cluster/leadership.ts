@@ -17,6 +17,7 @@
  *   at its next try instead of after the lease ran out.
  */
 import { StorageUnavailableError } from '../errors.js';
+import { LEADER_TABLE } from '../storage/postgres/schema.js';
 import type { ClusterLogger, CoordinationConnection } from './coordination-connection.js';
 
 export interface LeaderStatus {
@@ -71,17 +72,9 @@ interface LeaseRow {
   active_since: Date;
 }
 
-const LEASE_SCHEMA = `CREATE TABLE IF NOT EXISTS scmpki_leader (
-  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-  holder text NOT NULL,
-  address text NOT NULL,
-  active_since timestamptz NOT NULL,
-  expires_at timestamptz NOT NULL
-)`;
-
 /** Claims a free or expired lease, renews our own, and answers with whoever holds it now. */
 const CLAIM_OR_RENEW = `WITH claimed AS (
-  INSERT INTO scmpki_leader AS l (singleton, holder, address, active_since, expires_at)
+  INSERT INTO ${LEADER_TABLE} AS l (singleton, holder, address, active_since, expires_at)
   VALUES (true, $1, $2, now(), now() + make_interval(secs => $3::double precision / 1000))
   ON CONFLICT (singleton) DO UPDATE SET
     holder = excluded.holder,
@@ -93,7 +86,7 @@ const CLAIM_OR_RENEW = `WITH claimed AS (
 )
 SELECT holder, address, active_since FROM claimed
 UNION ALL
-SELECT holder, address, active_since FROM scmpki_leader WHERE NOT EXISTS (SELECT 1 FROM claimed)`;
+SELECT holder, address, active_since FROM ${LEADER_TABLE} WHERE NOT EXISTS (SELECT 1 FROM claimed)`;
 
 export class LeaseLeadership implements Leadership {
   private timer: NodeJS.Timeout | undefined;
@@ -124,10 +117,6 @@ export class LeaseLeadership implements Leadership {
 
   async start(handlers: LeaderHandlers): Promise<void> {
     this.handlers = handlers;
-    await this.connection.query(LEASE_SCHEMA).catch((err: { code?: string }) => {
-      // Two replicas creating the table at once: the loser's duplicate is harmless.
-      if (err.code !== '23505' && err.code !== '42P07') throw err;
-    });
     await this.tick();
   }
 
@@ -137,7 +126,7 @@ export class LeaseLeadership implements Leadership {
     await this.ticking;
     if (!this.leading) return;
     this.stepDown('shutting down');
-    await this.connection.query('DELETE FROM scmpki_leader WHERE holder = $1', [this.self.holder]).catch(() => undefined);
+    await this.connection.query(`DELETE FROM ${LEADER_TABLE} WHERE holder = $1`, [this.self.holder]).catch(() => undefined);
   }
 
   private tick(): Promise<void> {

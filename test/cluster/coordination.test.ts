@@ -10,6 +10,7 @@ import { CoordinationConnection } from '../../src/cluster/coordination-connectio
 import { LeaseLeadership } from '../../src/cluster/leadership.js';
 import { PgLocks } from '../../src/cluster/pg-locks.js';
 import { openStorage } from '../../src/storage/level-storage.js';
+import { migrate } from '../../src/storage/postgres/schema.js';
 import { testDatabase } from '../helpers/test-storage.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { sleep, waitFor } from '../helpers/wait-for.js';
@@ -17,6 +18,10 @@ import { sleep, waitFor } from '../helpers/wait-for.js';
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const url = await testDatabase();
+// The schema (the leader lease's table among it), as a replica's storage migrates it at start.
+const migrator = new pg.Pool({ connectionString: url, max: 1 });
+await migrate(migrator);
+await migrator.end();
 
 async function replica(t: Test): Promise<CoordinationConnection> {
   const connection = new CoordinationConnection({ connectionString: url, logger: quiet });

@@ -14,6 +14,8 @@ import type pg from 'pg';
 export const MIGRATION_LOCK_KEY = '8314609666661903719';
 
 export const KV_TABLE = 'scmpki_kv';
+/** The leader lease of N replicas (cluster/leadership.ts): one row at most. */
+export const LEADER_TABLE = 'scmpki_leader';
 const VERSION_TABLE = 'scmpki_schema_version';
 
 interface Migration {
@@ -33,6 +35,18 @@ const MIGRATIONS: Migration[] = [
             sealed bytea,
             clear json,
             CHECK ((sealed IS NULL) <> (clear IS NULL))
+          )`,
+  },
+  {
+    version: 2,
+    description: 'the leader lease of the replicas (one row)',
+    // IF NOT EXISTS: replicas before this migration created the table themselves.
+    sql: `CREATE TABLE IF NOT EXISTS ${LEADER_TABLE} (
+            singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+            holder text NOT NULL,
+            address text NOT NULL,
+            active_since timestamptz NOT NULL,
+            expires_at timestamptz NOT NULL
           )`,
   },
 ];

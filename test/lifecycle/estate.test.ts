@@ -1,6 +1,7 @@
 import t from 'tap';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { countEstate, type EstateCounts } from '../../src/lifecycle/estate.js';
+import { expiryReport, type ExpiryReport } from '../../src/lifecycle/expiry-report.js';
 import { layout } from '../../src/storage/layout.js';
 import { startHarness } from '../helpers/lifecycle-harness.js';
 import { watchStorage } from '../helpers/storage-spy.js';
@@ -28,4 +29,18 @@ t.test('the estate is counted from the index alone: states per config, expiring,
   t.equal(counts.expired.get('web'), 250);
   t.same(counts.due, { collect: 10, renew: 0 });
   t.notOk(counts.byState.has('people'), 'a config without records has no counts');
+});
+
+t.test('the expiry report is served from the index alone', async (t) => {
+  const sealedReads: string[] = [];
+  let report: ExpiryReport | undefined;
+  await watchStorage(h.storage, 'get', (key) => sealedReads.push(key), async () => {
+    report = await expiryReport(lc(), { withinMs: 30 * 86_400_000, config: 'web' });
+  });
+  if (!report) throw new Error('no report');
+  t.same(sealedReads.filter((key) => key.startsWith(layout.recordConfigs)), [], 'no record was read (or decrypted)');
+  // Of the 1,000 issued copies: 250 with 3 days left, 250 with 20, 250 expired.
+  t.equal(report.count, 750);
+  t.equal(report.expired, 250);
+  t.ok(report.certificates.every((c) => c.config === 'web' && c.days_left <= 30));
 });

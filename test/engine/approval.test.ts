@@ -3,6 +3,7 @@
  * the SCM simulator requiring approval, and real HTTP between them.
  */
 import t from 'tap';
+import { ORDER_REFUSED_CODE, verdictOf } from '../../src/lifecycle/order-status.js';
 import { CLIENT_CONFIG, SSL_CONFIG, clientEnroll, sslEnroll, statuses } from '../helpers/engine-fixture.js';
 import { scmBehindTheBack, simulatorConnection } from '../helpers/scm-connection.js';
 import { startTestServer } from '../helpers/server-fixture.js';
@@ -121,4 +122,17 @@ t.test('what cannot be approved is a 4xx naming why; policies apply', async (t) 
   const approver = (await root('POST', 'auth/token/create', { policies: ['approvers'] })).body.auth.client_token;
   t.equal((await vaultRequest(server.url, approver, 'POST', `${MOUNT}/decline/web/${id}`, { message: 'no' })).status, 403);
   t.equal((await vaultRequest(server.url, approver, 'POST', `${MOUNT}/approve/web/${id}`, { message: 'yes' })).status, 200);
+});
+
+t.test('every SCM status an order can stand in, in words: refused ones end as ErrorCode, S/MIME ones say they are at the CA', async (t) => {
+  const collected = { code: -183, description: 'Certificate is not collectable.' };
+  for (const status of ['Rejected', 'Invalid']) {
+    t.same(verdictOf({ status }, 'ssl_cert', collected), { kind: 'failed', fault: { code: -183, description: `SCM status ${status}: Certificate is not collectable.` } });
+    t.same(verdictOf({ status }, 'client_cert'), { kind: 'failed', fault: { code: ORDER_REFUSED_CODE, description: `SCM status ${status}` } }, 'no collect answer: scmpki\'s code');
+  }
+  t.same(verdictOf({ status: 'Declined', declined: '12/01/2026' }, 'ssl_cert'), { kind: 'failed', fault: { code: ORDER_REFUSED_CODE, description: 'SCM status Declined since 12/01/2026' } });
+  t.same(verdictOf({ status: 'Requested', requested: '12/01/2026' }, 'client_cert'), { kind: 'pending', reason: 'requested at SCM since 12/01/2026, awaiting issuance (SCM state Requested)' });
+  t.same(verdictOf({ status: 'Requested', requested: '12/01/2026' }, 'ssl_cert'), { kind: 'pending', reason: 'awaiting approval at SCM since 12/01/2026 (SCM status Requested)' });
+  t.same(verdictOf({ status: 'Applied', approved: '12/02/2026' }, 'ssl_cert'), { kind: 'pending', reason: 'at the CA since 12/02/2026, awaiting issuance (SCM status Applied)' });
+  t.equal(verdictOf({ status: 'Issued' }, 'ssl_cert'), undefined, 'Issued explains nothing: the next collect gets it');
 });

@@ -48,6 +48,8 @@ export class CoordinationConnection {
   private readonly noticeListeners: Array<(payload: string) => void> = [];
   private readonly lostListeners: Array<() => void> = [];
   private readonly restoredListeners: Array<() => void> = [];
+  /** The last statement sent: the session runs one at a time, in order (pg deprecates queueing them inside the client). */
+  private lastStatement: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: CoordinationOptions) {}
 
@@ -81,7 +83,9 @@ export class CoordinationConnection {
     const client = this.client;
     if (!client) throw new StorageUnavailableError('the connection to PostgreSQL is down; retry shortly');
     try {
-      return (await client.query<R>(text, values)).rows;
+      const statement = this.lastStatement.then(() => client.query<R>(text, values));
+      this.lastStatement = statement.catch(() => undefined);
+      return (await statement).rows;
     } catch (err) {
       // A statement cut by a lost connection or a stopping server is an outage, not a bug.
       if (this.client !== client || isUnavailable(err)) throw new StorageUnavailableError(`the connection to PostgreSQL was lost (${(err as Error).message}); retry shortly`);

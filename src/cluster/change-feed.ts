@@ -20,7 +20,8 @@
  * sent; a notice too long for PostgreSQL's 8000-byte payload says "all".
  */
 import { randomUUID } from 'node:crypto';
-import type { BatchOp, KeyRange, RawEntry, RawSwap, Storage } from '../storage/storage.js';
+import { ForwardingStorage } from '../storage/forwarding-storage.js';
+import type { BatchOp, RawSwap, Storage } from '../storage/storage.js';
 import type { ClusterLogger, CoordinationConnection } from './coordination-connection.js';
 
 const WRITE_NOTICE = 'write:';
@@ -79,58 +80,32 @@ export class ChangeFeed {
   }
 }
 
-class PublishingStorage implements Storage {
+class PublishingStorage extends ForwardingStorage {
   constructor(
-    private readonly inner: Storage,
+    inner: Storage,
     private readonly publish: (keys: string[]) => Promise<void>,
-  ) {}
-
-  get<T>(key: string): Promise<T | undefined> {
-    return this.inner.get<T>(key);
+  ) {
+    super(inner);
   }
 
-  async put(key: string, value: unknown): Promise<void> {
+  override async put(key: string, value: unknown): Promise<void> {
     await this.inner.put(key, value);
     await this.publish([key]);
   }
 
-  getClear<T>(key: string): Promise<T | undefined> {
-    return this.inner.getClear<T>(key);
-  }
-
-  async delete(key: string): Promise<void> {
+  override async delete(key: string): Promise<void> {
     await this.inner.delete(key);
     await this.publish([key]);
   }
 
-  async batch(ops: BatchOp[]): Promise<void> {
+  override async batch(ops: BatchOp[]): Promise<void> {
     await this.inner.batch(ops);
     await this.publish(ops.filter((op) => op.type !== 'putClear').map((op) => op.key));
   }
 
-  list(prefix: string): Promise<string[]> {
-    return this.inner.list(prefix);
-  }
-
-  range<T>(range: KeyRange): AsyncIterable<[string, T]> {
-    return this.inner.range<T>(range);
-  }
-
-  rangeJson(range: KeyRange): AsyncIterable<[string, string]> {
-    return this.inner.rangeJson(range);
-  }
-
-  rawEntries(range: KeyRange): AsyncIterable<RawEntry> {
-    return this.inner.rawEntries(range);
-  }
-
-  async swapRaw(swaps: RawSwap[]): Promise<string[]> {
+  override async swapRaw(swaps: RawSwap[]): Promise<string[]> {
     const applied = await this.inner.swapRaw(swaps);
     if (applied.length > 0) await this.publish(applied);
     return applied;
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
   }
 }

@@ -16,21 +16,20 @@
  */
 import { LRUCache } from 'lru-cache';
 import { mustReadFresh } from './fresh-reads.js';
-import type { BatchOp, KeyRange, RawEntry, RawSwap, Storage } from './storage.js';
+import { ForwardingStorage } from './forwarding-storage.js';
+import type { BatchOp, RawSwap, Storage } from './storage.js';
 
 export const DEFAULT_READ_CACHE_BYTES = 64 * 1024 * 1024;
 
-export class ReadCachedStorage implements Storage {
+export class ReadCachedStorage extends ForwardingStorage {
   private readonly cache: LRUCache<string, { value: unknown }>;
   /** Bumped by every write: a read that started before a write must not cache what it read. */
   private writes = 0;
   /** Reads of the inner storage in flight, by key, and the write count when each began. */
   private readonly loading = new Map<string, { startedAt: number; value: Promise<unknown> }>();
 
-  constructor(
-    private readonly inner: Storage,
-    options: { maxBytes?: number; maxAgeMs?: number } = {},
-  ) {
+  constructor(inner: Storage, options: { maxBytes?: number; maxAgeMs?: number } = {}) {
+    super(inner);
     // Sized by the value's JSON length, a fair proxy for what it holds in memory.
     this.cache = new LRUCache<string, { value: unknown }>({
       maxSize: options.maxBytes ?? DEFAULT_READ_CACHE_BYTES,
@@ -39,7 +38,7 @@ export class ReadCachedStorage implements Storage {
     });
   }
 
-  async get<T>(key: string): Promise<T | undefined> {
+  override async get<T>(key: string): Promise<T | undefined> {
     if (mustReadFresh()) return this.load<T>(key);
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit.value as T;
@@ -66,42 +65,22 @@ export class ReadCachedStorage implements Storage {
     return frozen;
   }
 
-  async put(key: string, value: unknown): Promise<void> {
+  override async put(key: string, value: unknown): Promise<void> {
     await this.written([key], () => this.inner.put(key, value));
   }
 
-  getClear<T>(key: string): Promise<T | undefined> {
-    return this.inner.getClear<T>(key);
-  }
-
-  async delete(key: string): Promise<void> {
+  override async delete(key: string): Promise<void> {
     await this.written([key], () => this.inner.delete(key));
   }
 
-  async batch(ops: BatchOp[]): Promise<void> {
+  override async batch(ops: BatchOp[]): Promise<void> {
     await this.written(
       ops.map((op) => op.key),
       () => this.inner.batch(ops),
     );
   }
 
-  list(prefix: string): Promise<string[]> {
-    return this.inner.list(prefix);
-  }
-
-  range<T>(range: KeyRange): AsyncIterable<[string, T]> {
-    return this.inner.range<T>(range);
-  }
-
-  rangeJson(range: KeyRange): AsyncIterable<[string, string]> {
-    return this.inner.rangeJson(range);
-  }
-
-  rawEntries(range: KeyRange): AsyncIterable<RawEntry> {
-    return this.inner.rawEntries(range);
-  }
-
-  async swapRaw(swaps: RawSwap[]): Promise<string[]> {
+  override async swapRaw(swaps: RawSwap[]): Promise<string[]> {
     // A re-encryption's swap leaves the value as it was, but a swap may also write a new one.
     let applied: string[] = [];
     await this.written(
@@ -113,7 +92,7 @@ export class ReadCachedStorage implements Storage {
     return applied;
   }
 
-  close(): Promise<void> {
+  override close(): Promise<void> {
     this.cache.clear();
     return this.inner.close();
   }

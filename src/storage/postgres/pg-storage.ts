@@ -167,22 +167,9 @@ export class PgStorage implements Storage {
   }
 
   async *rangeJson(range: KeyRange): AsyncIterable<[string, string]> {
-    let after = range.after !== undefined && range.after >= range.gte ? range.after : undefined;
-    let remaining = range.limit ?? Infinity;
-    while (remaining > 0) {
-      const page = Math.min(RANGE_PAGE, remaining);
-      const lower = after === undefined ? 'key >= $1' : 'key > $1';
-      const { rows } = await this.query<Row>(
-        `SELECT key, clear::text AS clear FROM ${KV_TABLE} WHERE ${lower} AND key < $2 ORDER BY key LIMIT $3`,
-        [after ?? range.gte, range.lt, page],
-      );
-      for (const row of rows) {
-        if (row.clear === null) throw new Error(`range over a sealed value at ${row.key}: ranges read clear index entries only`);
-        yield [row.key, row.clear];
-      }
-      if (rows.length < page) return;
-      remaining -= rows.length;
-      after = rows[rows.length - 1].key;
+    for await (const row of rowsOf(range, 'clear::text AS clear', (text, values) => this.query<Row>(text, values))) {
+      if (row.clear === null) throw new Error(`range over a sealed value at ${row.key}: ranges read clear index entries only`);
+      yield [row.key, row.clear];
     }
   }
 
@@ -195,20 +182,8 @@ export class PgStorage implements Storage {
     let committed = false;
     try {
       await this.on(client, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', []);
-      let after = range.after !== undefined && range.after >= range.gte ? range.after : undefined;
-      let remaining = range.limit ?? Infinity;
-      while (remaining > 0) {
-        const page = Math.min(RANGE_PAGE, remaining);
-        const lower = after === undefined ? 'key >= $1' : 'key > $1';
-        const { rows } = await this.on<Row>(
-          client,
-          `SELECT key, sealed, clear::text AS clear FROM ${KV_TABLE} WHERE ${lower} AND key < $2 ORDER BY key LIMIT $3`,
-          [after ?? range.gte, range.lt, page],
-        );
-        for (const row of rows) yield [row.key, storedBytes(row)];
-        if (rows.length < page) break;
-        remaining -= rows.length;
-        after = rows[rows.length - 1].key;
+      for await (const row of rowsOf(range, 'sealed, clear::text AS clear', (text, values) => this.on<Row>(client, text, values))) {
+        yield [row.key, storedBytes(row)];
       }
       await this.on(client, 'COMMIT', []);
       committed = true;
@@ -281,5 +256,28 @@ export class PgStorage implements Storage {
     } catch (err) {
       throw asStorageError(err, this.target);
     }
+  }
+}
+
+/**
+ * The rows of a key range in key order, read a page at a time by keyset
+ * paging (each page starts after the last key of the one before), up to the
+ * range's limit.
+ */
+async function* rowsOf(
+  range: KeyRange,
+  columns: string,
+  run: (text: string, values: unknown[]) => Promise<pg.QueryResult<Row>>,
+): AsyncIterable<Row> {
+  let after = range.after !== undefined && range.after >= range.gte ? range.after : undefined;
+  let remaining = range.limit ?? Infinity;
+  while (remaining > 0) {
+    const page = Math.min(RANGE_PAGE, remaining);
+    const lower = after === undefined ? 'key >= $1' : 'key > $1';
+    const { rows } = await run(`SELECT key, ${columns} FROM ${KV_TABLE} WHERE ${lower} AND key < $2 ORDER BY key LIMIT $3`, [after ?? range.gte, range.lt, page]);
+    yield* rows;
+    if (rows.length < page) return;
+    remaining -= rows.length;
+    after = rows[rows.length - 1]!.key;
   }
 }

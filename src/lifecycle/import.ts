@@ -17,7 +17,7 @@ import { UserError } from '../errors.js';
 import type { SslDetails } from '../scm/index.js';
 import type { ConfigEntry } from './config-store.js';
 import { ENROLL_DEFAULTS } from './enroll-request.js';
-import type { RecordSummary } from './record-index.js';
+import { sameSerial, type RecordSummary } from './record-index.js';
 import { certUniqueId, unissuedOrderFields, withState, type CertificateRecord, type KnownStatus } from './record.js';
 import { refusalsAsUserErrors } from './scm-refusal.js';
 import type { ListedCertificate, ScmOrders } from './scm-orders.js';
@@ -56,11 +56,6 @@ function commonNameTest(pattern: string | undefined): (name: string) => boolean 
 }
 
 /** Serials as SCM and as records write them, compared without colons, case or leading zero bytes. */
-function sameSerial(a: string | undefined, b: string | undefined): boolean {
-  const plain = (s: string | undefined) => (s ?? '').replace(/:/g, '').toUpperCase().replace(/^(00)+(?=..)/, '');
-  return plain(a) === plain(b);
-}
-
 /** `MM/dd/yyyy` (SSL details) or `yyyy-MM-dd` (S/MIME list) → RFC 3339 at the end of that UTC day. */
 function scmDateToRfc3339(date: string | null | undefined): string {
   if (!date) return '';

@@ -91,6 +91,11 @@ export function serialHex(serial: string): string | undefined {
   return even.replace(/^(00)+(?=..)/, '');
 }
 
+/** Two serials in any of the spellings serialHex reads are the same number; two missing ones count as the same. */
+export function sameSerial(a: string | undefined, b: string | undefined): boolean {
+  return (serialHex(a ?? '') ?? '') === (serialHex(b ?? '') ?? '');
+}
+
 /** Where the serial index finds this record: `{config, id}` under its serial. */
 export interface SerialEntry {
   config: string;

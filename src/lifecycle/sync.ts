@@ -20,6 +20,7 @@ import {
   type StateEntry,
 } from './record.js';
 import { collectForRequest, type CollectRequest } from './collect-record.js';
+import { sameSerial } from './record-index.js';
 import type { ConfigEntry } from './config-store.js';
 import type { Deps, LifecycleResult, ScmAccess } from './services.js';
 import type { ScmOrders } from './scm-orders.js';
@@ -43,11 +44,6 @@ type ScmView =
   | { kind: 'unsettled'; status: string };
 
 /** Serials as SCM writes them (`0A:1B:…`) and as records hold them compare equal. */
-function sameSerial(a: string | undefined, b: string): boolean {
-  const plain = (serial: string) => serial.replace(/:/g, '').toLowerCase().replace(/^0+(?=.)/, '');
-  return a !== undefined && plain(a) === plain(b);
-}
-
 async function collectView(orders: ScmOrders, record: CertificateRecord, classify: ScmAccess['classifyCollectError']): Promise<ScmView> {
   try {
     return { kind: 'issued', status: 'Issued', body: await orders.collect(record) };
@@ -77,7 +73,7 @@ async function askScm(scm: ScmAccess, config: ConfigEntry, record: CertificateRe
     return { kind: 'revoked', detail: { description: `revoked at SCM${when}${reason}` } };
   }
   if (details.status !== 'Issued' && details.status !== 'Expired') return { kind: 'unsettled', status: details.status };
-  if (sameSerial(details.serialNumber, record.serial_number)) return { kind: 'issued', status: details.status };
+  if (details.serialNumber !== undefined && sameSerial(details.serialNumber, record.serial_number)) return { kind: 'issued', status: details.status };
   const view = await collectView(orders, record, scm.classifyCollectError);
   return view.kind === 'issued' ? { ...view, status: details.status } : view;
 }

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from './helpers/suite.js';
 import { createRequire } from 'node:module';
 import { cruise, type ICruiseResult } from 'dependency-cruiser';
 

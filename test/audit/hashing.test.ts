@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { CLEAR_FIELDS } from '../../src/audit/clear-fields.js';
 import { hashStructure, hmacOf, scrubMessage } from '../../src/audit/hmac.js';
 import { policyPaths } from '../../src/auth/policy-paths.js';

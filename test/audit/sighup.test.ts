@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { enableFileDevice, readAuditLog } from '../helpers/audit-log.js';

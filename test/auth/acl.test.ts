@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { Acl } from '../../src/auth/acl.js';
 import { parsePolicy } from '../../src/auth/policy-language.js';
 

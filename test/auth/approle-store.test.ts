@@ -3,7 +3,8 @@
  * sweep of expired ones nobody presents again, and what a role's deletion
  * leaves behind (nothing).
  */
-import t, { type Test } from 'tap';
+import type { Test } from 'tap';
+import { t } from '../helpers/suite.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AppRoleStore, type AppRoleEntry } from '../../src/auth/approle-store.js';

@@ -3,7 +3,7 @@
  * temp dir): enabling it, roles, secret IDs and their rules, logins, what
  * the login token may do, and that no secret ID is kept or logged in clear.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { join } from 'node:path';
 import nodeVault from 'node-vault';
 import { enableFileDevice, readAuditLog } from '../helpers/audit-log.js';

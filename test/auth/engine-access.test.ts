@@ -2,7 +2,7 @@
  * End to end against a real server and the SCM simulator (real CA): one token
  * enrolls, another reads, and each can do exactly what its policy grants.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { enrollIssued, setUp, SSL_CONFIG, sslEnroll } from '../helpers/engine-fixture.js';
 import { MOUNT, vaultRequest, type ApiReply } from '../helpers/vault-api.js';
 

@@ -3,7 +3,7 @@
  * dir): node-vault with its defaults (LIST verb) for the happy path, raw
  * requests for the status codes and exact messages.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import nodeVault from 'node-vault';
 import { configAsStrings } from '../helpers/scm-connection.js';
 import { startTestServer } from '../helpers/server-fixture.js';

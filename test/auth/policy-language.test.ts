@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { UserError } from '../../src/errors.js';
 import { parsePolicy } from '../../src/auth/policy-language.js';
 

@@ -1,4 +1,5 @@
-import t, { type Test } from 'tap';
+import type { Test } from 'tap';
+import { t } from '../helpers/suite.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { TokenStore, type TokenEntry } from '../../src/auth/token-store.js';
 import { layout } from '../../src/storage/layout.js';

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { startTestServer } from '../helpers/server-fixture.js';
 import { vaultRequest, type ApiReply } from '../helpers/vault-api.js';
 import { waitFor } from '../helpers/wait-for.js';

@@ -2,7 +2,7 @@
  * AppRole from the built `scmpki` binary: the set-up call, a login through
  * the generic write, and `login -method=approle` as `vault login` does it.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startCliFixture } from '../helpers/cli-fixture.js';

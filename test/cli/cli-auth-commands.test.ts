@@ -3,7 +3,7 @@
  * and SCM simulator: login, token create, policy write, status, and Vault's
  * exit codes. Needs `npm run build` (npm test runs it first).
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateSealKey } from '../../src/storage/seal-key.js';

@@ -4,7 +4,7 @@
  * read, write, list and delete (the auth commands and status are in
  * cli-auth-commands.test.ts). Needs `npm run build` (npm test runs it first).
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import YAML from 'yaml';

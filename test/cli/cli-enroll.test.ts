@@ -4,7 +4,7 @@
  * without one), PEM extraction with -field that openssl verifies, and the
  * detailed certificate list. Needs `npm run build` (npm test runs it first).
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';

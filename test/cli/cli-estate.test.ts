@@ -2,7 +2,7 @@
  * `scmpki import` and `scmpki report expiring` through the built binary
  * against a real server and SCM simulator. Needs `npm run build`.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { startCliFixture } from '../helpers/cli-fixture.js';
 import { keyValueArgs, runCliInTerminal } from '../helpers/run-cli.js';
 

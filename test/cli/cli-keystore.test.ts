@@ -3,7 +3,7 @@
  * the client (-pkcs12-out) that openssl opens, and a field given both in a
  * JSON file and as key=value, which fails as it does with the vault CLI.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

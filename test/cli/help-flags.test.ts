@@ -3,7 +3,7 @@
  * command, services included (a server or simulator asked for help must not
  * start), as Go's flag package does for the vault CLI.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { COMMAND_NAMES } from '../../src/cli/cli.js';
 import { runCliInProcess } from '../helpers/run-cli.js';
 

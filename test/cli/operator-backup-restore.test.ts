@@ -4,7 +4,7 @@
  * server started on it: every record reads, each private key matches its
  * certificate (openssl), and the snapshot file holds no secret in clear.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,7 +2,7 @@
  * `scmpki operator init` and `scmpki operator generate-root`, run as the
  * built binary against a data dir, then the server started on it.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateSealKey } from '../../src/storage/seal-key.js';

@@ -4,7 +4,7 @@
  * policies) into a fresh PostgreSQL database; then the server started on
  * PostgreSQL with the same seal key serves all of it.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { join } from 'node:path';
 import { generateSealKey } from '../../src/storage/seal-key.js';
 import { clientEnroll, enrollIssued, setUpWithConfigs, sslEnroll } from '../helpers/engine-fixture.js';

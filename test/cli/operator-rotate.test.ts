@@ -2,7 +2,7 @@
  * `scmpki operator rotate` and `operator key-status`, the built binary
  * against a real server: Vault's rows, then the re-encryption's state.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { runCli } from '../helpers/run-cli.js';
 import { startTestServer } from '../helpers/server-fixture.js';
 import { tempDir } from '../helpers/temp-dir.js';

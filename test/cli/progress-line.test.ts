@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { finalState, progressLabelFor, ProgressLine } from '../../src/cli/progress-line.js';
 
 function recorder(isTTY: boolean, columns?: number) {

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import YAML from 'yaml';
 import { formatGoValue, formatTable, humanDuration } from '../../src/cli/go-format.js';
 import { renderField, renderList, renderSecret, renderWarnings, resolveFormat } from '../../src/cli/secret-output.js';

@@ -3,7 +3,8 @@
  * process (each its own coordination session): advisory locks, the leader
  * lease and write notices.
  */
-import t, { type Test } from 'tap';
+import type { Test } from 'tap';
+import { t } from '../helpers/suite.js';
 import pg from 'pg';
 import { ChangeFeed, type Change } from '../../src/cluster/change-feed.js';
 import { CoordinationConnection } from '../../src/cluster/coordination-connection.js';

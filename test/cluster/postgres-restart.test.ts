@@ -5,7 +5,7 @@
  * restart of their own, and no acknowledged enroll is lost. A private
  * cluster, since the test stops it.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { certificateMatchesKey } from '../../src/pki/index.js';
 import { SSL_CONFIG } from '../helpers/engine-fixture.js';
 import { startPostgresCluster } from '../helpers/postgres-cluster.js';

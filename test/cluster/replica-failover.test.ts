@@ -7,7 +7,7 @@
  * Short lease timings keep the test quick; the defaults are checked in
  * test/server/settings-and-dev.test.ts.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { certificateMatchesKey } from '../../src/pki/index.js';
 import { SSL_CONFIG } from '../helpers/engine-fixture.js';
 import { startReplicas, sysLeader } from '../helpers/replicas.js';

@@ -5,7 +5,7 @@
  * caches that follow other replicas' writes). Failover is in
  * replica-failover.test.ts.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { certificateMatchesKey } from '../../src/pki/index.js';
 import { SSL_CONFIG } from '../helpers/engine-fixture.js';
 import { startReplicas, sysLeader } from '../helpers/replicas.js';

@@ -2,7 +2,7 @@
  * The approval workflow end to end: a real server (background collector on),
  * the SCM simulator requiring approval, and real HTTP between them.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { ORDER_REFUSED_CODE, verdictOf } from '../../src/lifecycle/order-status.js';
 import { CLIENT_CONFIG, SSL_CONFIG, clientEnroll, sslEnroll, statuses } from '../helpers/engine-fixture.js';
 import { scmBehindTheBack, simulatorConnection } from '../helpers/scm-connection.js';

@@ -8,7 +8,7 @@
  * whose message names that field (or path segment), never a 5xx, and no
  * order-placing call may reach SCM.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { enginePaths } from '../../src/engine/paths.js';
 import type { FieldSchema } from '../../src/field-schema.js';
 import type { Operation } from '../../src/framework/path.js';

@@ -3,7 +3,7 @@
  * expiry moved at SCM and synced), and the report's numbers checked against
  * the records themselves.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { parseCertificate } from '../../src/pki/index.js';
 import { FAST, clientEnroll, enrollIssued, setUpWithConfigs, sslEnroll } from '../helpers/engine-fixture.js';
 

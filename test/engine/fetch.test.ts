@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { buildCsr, certificateMatchesKey, generateKeyPair } from '../../src/pki/index.js';
 import { FAST, enrollIssued, setUpWithConfigs, sslEnroll, statuses, type Setup } from '../helpers/engine-fixture.js';
 import { scmBehindTheBack } from '../helpers/scm-connection.js';

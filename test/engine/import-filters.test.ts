@@ -2,7 +2,7 @@
  * import/<config> filters, and fetch attaching a key to an imported record,
  * over a small seeded SCM account.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { CLIENT_CONFIG, SSL_CONFIG, clientEnroll, enrollIssued, setUp, sslEnroll } from '../helpers/engine-fixture.js';
 import { runImport } from '../helpers/import-job.js';
 

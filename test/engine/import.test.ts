@@ -2,7 +2,7 @@
  * import/<config> end to end: 2,000 certificates seeded at the simulator (real,
  * signed by its CA), imported over HTTP, then imported again.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { SSL_CONFIG, enrollIssued, setUp, sslEnroll } from '../helpers/engine-fixture.js';
 import { scmBehindTheBack } from '../helpers/scm-connection.js';
 import { runImport } from '../helpers/import-job.js';

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { enrollIssued, setUpWithConfigs, sslEnroll } from '../helpers/engine-fixture.js';
 import { writeSyntheticRecords } from '../helpers/synthetic-records.js';
 

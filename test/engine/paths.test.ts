@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
 import { simulatorConnection } from '../helpers/scm-connection.js';
 import { startTestServer } from '../helpers/server-fixture.js';

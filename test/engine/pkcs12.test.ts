@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { buildCsr, certificateMatchesKey, generateKeyPair } from '../../src/pki/index.js';
 import { FAST, enrollIssued, setUpWithConfigs, sslEnroll } from '../helpers/engine-fixture.js';

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { SSL_PROFILES, SMIME_PROFILES } from '../../src/simulator/index.js';
 import { SSL_CONFIG, setUpWithConfigs, sslEnroll } from '../helpers/engine-fixture.js';
 

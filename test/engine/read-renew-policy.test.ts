@@ -4,7 +4,7 @@
  * the certificate's life renews once, at two thirds of it, however many
  * reads arrive together.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { enrollIssued, setUp, SSL_CONFIG, sslEnroll } from '../helpers/engine-fixture.js';
 import { MOUNT, vaultRequest, type ApiReply } from '../helpers/vault-api.js';
 

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { buildCsr, certificateMatchesKey, generateKeyPair, parseCertificate } from '../../src/pki/index.js';
 import { FAST, clientEnroll, enrollIssued, setUpWithConfigs, sslEnroll, statuses } from '../helpers/engine-fixture.js';
 

@@ -3,7 +3,7 @@
  * SCM or answer 500 is a 400 naming the field, fields the engine does not
  * know are named back in Vault's warning, and a proxy password is write-only.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { FAST, enrollIssued, setUpWithConfigs, sslEnroll } from '../helpers/engine-fixture.js';
 import { simulatorConnection } from '../helpers/scm-connection.js';
 

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { clientEnroll, enrollIssued, setUpWithConfigs, sslEnroll, statuses } from '../helpers/engine-fixture.js';
 
 t.test('revoke', async (t) => {

@@ -5,7 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { certificateMatchesKey } from '../../src/pki/index.js';
 import { setUp, type Setup } from '../helpers/engine-fixture.js';
 

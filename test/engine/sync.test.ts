@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { buildCsr, certificateMatchesKey, generateKeyPair } from '../../src/pki/index.js';
 import { FAST, SSL_CONFIG, clientEnroll, enrollIssued, setUpWithConfigs, sslEnroll, statuses } from '../helpers/engine-fixture.js';
 import { scmBehindTheBack } from '../helpers/scm-connection.js';

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { routeFamilies } from '../../src/framework/route-family.js';
 import { definePath } from '../../src/framework/path.js';
 import type { MountOptions } from '../../src/framework/router.js';

@@ -1,36 +1,36 @@
 /**
  * The PostgreSQL pass of `npm test`: one throwaway cluster for the whole run,
- * then tap over the storage-dependent folders with SCMPKI_TEST_STORAGE=postgresql,
- * so every server and harness those files start stores in PostgreSQL. Test
- * files (or globs) given as arguments replace the default folders.
+ * then tap over the suites whose tests store through a server or harness,
+ * with SCMPKI_TEST_STORAGE=postgresql, so every server and harness those
+ * files start stores in PostgreSQL. Suites or test files given as arguments
+ * replace the default suites.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { startPostgresCluster } from './postgres-cluster.js';
 
 /**
- * The folders whose tests store through a server or harness. Not
- * test/storage/postgres/: those tests start and stop their own clusters and
- * ran in the first pass already.
+ * Not `storage-backends` (LevelDB's own crash test fills a LevelDB directory
+ * directly; the PostgreSQL tests start and stop their own clusters and ran in
+ * the first pass already), nor the suites that test no store: the CLI,
+ * agent, SCM client, simulator, PKI and server start-up suites, the docs and
+ * the cluster (replicas always run on PostgreSQL).
  */
-const POSTGRESQL_PASS_GLOBS = ['engine', 'lifecycle', 'auth', 'audit', 'http', 'vault-pki', 'metrics']
-  .map((folder) => `test/${folder}/**/*.test.ts`)
-  .concat(storageFiles());
-
-/**
- * test/storage's files but those about LevelDB itself: rotation-crash fills
- * a LevelDB directory directly (bench/estate-fill.ts) to have thousands of
- * records in seconds.
- */
-function storageFiles(): string[] {
-  const levelDbOnly = new Set(['rotation-crash.test.ts']);
-  return readdirSync('test/storage')
-    .filter((name) => name.endsWith('.test.ts') && !levelDbOnly.has(name))
-    .map((name) => `test/storage/${name}`);
-}
+const POSTGRESQL_SUITES = [
+  'audit-approle',
+  'auth',
+  'engine-estate',
+  'engine-input',
+  'engine-orders',
+  'engine-renewal',
+  'http',
+  'lifecycle',
+  'lifecycle-crashes',
+  'storage',
+  'vault-pki',
+].map((suite) => `test/suites/${suite}.suite.ts`);
 
 const files = process.argv.slice(2);
-const globs = files.length > 0 ? files : POSTGRESQL_PASS_GLOBS;
+const globs = files.length > 0 ? files : POSTGRESQL_SUITES;
 const cluster = await startPostgresCluster();
 let code = 1;
 try {

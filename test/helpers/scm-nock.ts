@@ -4,6 +4,7 @@
  * it left the client (method, path, query, headers, JSON body).
  */
 import nock from 'nock';
+import type { Test } from 'tap';
 import { ScmClient, type ScmClientOptions } from '../../src/scm/index.js';
 
 export const SCM_ORIGIN = 'https://scm.example.test';
@@ -15,6 +16,22 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
+}
+
+/**
+ * nock intercepts every HTTP request of the process while it is active: on
+ * for this file's tests (with no real connection at all when `offline`),
+ * off again at its teardown, so the next file of a suite (suite.ts) talks to
+ * real sockets.
+ */
+export function interceptHttp(t: Test, { offline = false } = {}): void {
+  if (!nock.isActive()) nock.activate();
+  if (offline) nock.disableNetConnect();
+  t.teardown(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+    nock.restore();
+  });
 }
 
 export function scmClient(overrides: Partial<ScmClientOptions> = {}): ScmClient {

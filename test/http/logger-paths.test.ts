@@ -4,7 +4,7 @@
  * time shows the debug lines at once, and none of them carries a password
  * or a private key.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { SSL_CONFIG, sslEnroll } from '../helpers/engine-fixture.js';
 import { startTestServer } from '../helpers/server-fixture.js';
 import { simulatorConnection } from '../helpers/scm-connection.js';

@@ -5,7 +5,7 @@
  * "unreachable"; a connection that was never established placed no order, so
  * the enroll keeps no intent and its Idempotency-Key is free at once.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { FAST, enrollIssued, setUpWithConfigs, sslEnroll } from '../helpers/engine-fixture.js';
 import { simulatorConnection } from '../helpers/scm-connection.js';
 

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { startTestServer } from '../helpers/server-fixture.js';
 import { generateSealKey } from '../../src/storage/seal-key.js';

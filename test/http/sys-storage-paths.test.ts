@@ -3,7 +3,7 @@
  * the shapes Vault's clients read, node-vault's `rotate`, and the policies
  * (rotate and snapshot are root-protected: `sudo` besides the capability).
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import nodeVault from 'node-vault';
 import { readSnapshot } from '../../src/storage/snapshot.js';
 import { configAsStrings } from '../helpers/scm-connection.js';

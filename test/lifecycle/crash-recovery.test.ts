@@ -3,7 +3,7 @@
  * runs as its own process (the built binary); SCM places the order and holds
  * its answer back, and the server dies inside that window.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { certificateMatchesKey } from '../../src/pki/index.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
 import { assertNotInDataDir } from '../helpers/data-dir-scan.js';

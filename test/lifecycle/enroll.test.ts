@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { readFile } from 'node:fs/promises';
 import { certificateMatchesKey, parseCertificate } from '../../src/pki/index.js';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { countEstate, type EstateCounts } from '../../src/lifecycle/estate.js';
 import { expiryReport, type ExpiryReport } from '../../src/lifecycle/expiry-report.js';

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { createServer, type Socket } from 'node:net';
 import { certificateMatchesKey } from '../../src/pki/index.js';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';

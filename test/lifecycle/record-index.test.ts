@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { renewalDueAt, serialHex } from '../../src/lifecycle/record-index.js';
 import type { CertificateRecord } from '../../src/lifecycle/record.js';

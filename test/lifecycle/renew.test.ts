@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { certificateMatchesKey } from '../../src/pki/index.js';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { readWithAutoRenew } from '../../src/lifecycle/read-with-auto-renew.js';

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { enrollCertificate } from '../../src/lifecycle/enroll.js';
 import { layout } from '../../src/storage/layout.js';
 import { startHarness } from '../helpers/lifecycle-harness.js';

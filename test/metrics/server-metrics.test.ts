@@ -5,7 +5,7 @@
  * form has Vault's shape, and the path needs a token unless the server says
  * otherwise.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { enrollIssued, setUp, SSL_CONFIG, sslEnroll } from '../helpers/engine-fixture.js';
 import { samples, scrape } from '../helpers/prometheus-scrape.js';
 import { startTestServer } from '../helpers/server-fixture.js';

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { inRequestTerms } from '../../src/lifecycle/request-field-names.js';
 import {
   buildCsr,

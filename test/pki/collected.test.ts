@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate, X509Certificates } from '@peculiar/x509';
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { inRequestTerms } from '../../src/lifecycle/request-field-names.js';
 import {
   buildCsr,

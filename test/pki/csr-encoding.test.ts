@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { buildCsr, generateKeyPair, parseCsr, type CsrSubject, type KeySpec } from '../../src/pki/index.js';
 import { openssl } from '../helpers/openssl.js';
 

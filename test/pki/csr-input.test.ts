@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { UserError } from '../../src/errors.js';
 import { assertCallerKeyMatchesCsr } from '../../src/lifecycle/key-material.js';
 import { inRequestTerms } from '../../src/lifecycle/request-field-names.js';

@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { closeKeyPool, generateKeyPair, keyMatchesCsr, keyPoolQueueSize, parseCsr } from '../../src/pki/index.js';
 import { openssl } from '../helpers/openssl.js';
 

@@ -5,7 +5,7 @@
  * bootstrap writes a config entry that reaches the simulator, and the stack
  * then issues a certificate.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readComposeFile, runComposeStack, startOrder } from '../helpers/compose-runner.js';

@@ -1,5 +1,5 @@
 /** The shell examples of the "api" documents run as shown against a dev server (helpers/docs-examples.ts). */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { testDocumentGroup } from '../helpers/docs-examples.js';
 
 await testDocumentGroup(t, 'api');

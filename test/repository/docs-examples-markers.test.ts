@@ -2,7 +2,7 @@
  * The rules of the docs-example runner hold in every document: each shell
  * block either runs or says why not, and every document belongs to a group.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { documentedFiles, documentsOf, documentUnits, examplesOf } from '../helpers/docs-examples.js';
 
 t.test('every document is in exactly one group', async (t) => {

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { normalizeScmBaseUrl } from '../../src/scm/index.js';
 
 t.test('every documented base URL form names the same API root', async (t) => {

@@ -4,7 +4,7 @@
  * in with a config entry's certificate and key (auth type client_cert) and
  * enrolls. A certificate SCM does not know is refused with SCM's own code.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { buildCsr, generateKeyPair, parseCertificate } from '../../src/pki/index.js';
 import { createTestCa } from '../helpers/test-ca.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';

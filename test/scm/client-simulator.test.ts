@@ -4,7 +4,7 @@
  * global in-flight limit measured at the server side.
  */
 import 'reflect-metadata';
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import http from 'node:http';
 import { X509Certificate } from 'node:crypto';
 import type { AddressInfo } from 'node:net';

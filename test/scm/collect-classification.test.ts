@@ -1,5 +1,5 @@
 /** Every "not issued yet" form in reference/scm-api.md is pending; real refusals are failed. */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { classifyCollectError, isPendingCollectError, ScmError } from '../../src/scm/index.js';
 
 t.test('pending forms', async (t) => {

@@ -1,12 +1,12 @@
 /** SCM's error answers, odd bodies and dead connections all become ScmError. */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { ScmError } from '../../src/scm/index.js';
-import { expectCall, scmClient, type RecordedRequest } from '../helpers/scm-nock.js';
+import { expectCall, interceptHttp, type RecordedRequest, scmClient } from '../helpers/scm-nock.js';
 
-t.teardown(() => nock.cleanAll());
+interceptHttp(t);
 
 const ENROLL = { orgId: 1, csr: 'CSR', certType: 2, term: 365 };
 

@@ -1,10 +1,10 @@
 /** OAuth2 client credentials: one token, cached, refreshed before expiry, one refresh at a time. */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import nock from 'nock';
 import { OAuth2TokenCache, TOKEN_REFRESH_MARGIN_MS } from '../../src/scm/auth.js';
-import { expectCall, scmClient, type RecordedRequest } from '../helpers/scm-nock.js';
+import { expectCall, interceptHttp, type RecordedRequest, scmClient } from '../helpers/scm-nock.js';
 
-t.teardown(() => nock.cleanAll());
+interceptHttp(t);
 
 const TOKEN_ORIGIN = 'https://auth.example.test';
 const TOKEN_PATH = '/auth/realms/apiclients/protocol/openid-connect/token';

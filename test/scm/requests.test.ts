@@ -3,17 +3,13 @@
  * documents: verb, path, query, auth headers and JSON body, and reads the
  * documented answer.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import nock from 'nock';
-import { expectCall, PASSWORD_AUTH, scmClient, type RecordedRequest } from '../helpers/scm-nock.js';
+import { expectCall, interceptHttp, PASSWORD_AUTH, type RecordedRequest, scmClient } from '../helpers/scm-nock.js';
 
 const CSR = '-----BEGIN CERTIFICATE REQUEST-----\nMIIBdummy\n-----END CERTIFICATE REQUEST-----\n';
 
-nock.disableNetConnect();
-t.teardown(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+interceptHttp(t, { offline: true });
 
 function authHeadersOf(request: RecordedRequest) {
   return { login: request.headers.login, password: request.headers.password, customeruri: request.headers.customeruri };

@@ -1,14 +1,14 @@
 /** Which failures are retried, and after how long. */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { createScmLimiter, type ScmRequestEvent } from '../../src/scm/index.js';
 import { delayBeforeRetry, parseRetryAfter, DEFAULT_RETRY_POLICY } from '../../src/scm/retry.js';
 import { ScmError } from '../../src/scm/errors.js';
-import { expectCall, scmClient, type RecordedRequest } from '../helpers/scm-nock.js';
+import { expectCall, interceptHttp, type RecordedRequest, scmClient } from '../helpers/scm-nock.js';
 
-t.teardown(() => nock.cleanAll());
+interceptHttp(t);
 
 const ENROLL = { orgId: 1, csr: 'CSR', certType: 2, term: 365 };
 const BUSY = { code: -2, description: 'Internal error. Please contact Support for details.' };

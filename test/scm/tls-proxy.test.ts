@@ -1,6 +1,6 @@
 /** TLS trust (custom CA bundle, verifyTls) and the HTTPS proxy, over real sockets. */
 import 'reflect-metadata';
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';

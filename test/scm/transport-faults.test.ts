@@ -4,7 +4,7 @@
  * answer", never "SCM unreachable". Real HTTP to the simulator.
  */
 import 'reflect-metadata';
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
 import { buildCsr, generateKeyPair } from '../../src/pki/index.js';
 import { ScmClient, ScmError } from '../../src/scm/index.js';

@@ -4,7 +4,7 @@
  * an existing database is never given a new seal key. The server runs as its
  * own process (the built binary), as operators run it.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';

@@ -3,7 +3,7 @@
  * each get a deadline, the answer is 408, and the log says so at info, never
  * as an internal error. Bounds are checked with wide margins only.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { connect, type Socket } from 'node:net';
 import { startTestServer } from '../helpers/server-fixture.js';
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { COLLECT_FORMATS } from '../../src/simulator/formats.js';
 import { enrollIssued, makeCsr, pemBlocks, scmCall, type KeySpec } from '../helpers/scm-test-client.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';

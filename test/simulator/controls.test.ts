@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { parseGoDuration } from '../../src/cli/commands/scm-simulator.js';
 import { parseListen, startSimulator } from '../../src/simulator/index.js';
 import { SIMULATOR_LOGIN } from '../helpers/scm-connection.js';

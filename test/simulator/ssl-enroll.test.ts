@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { SIMULATOR_LOGIN } from '../helpers/scm-connection.js';
 import { enrollIssued, makeCsr, scmCall } from '../helpers/scm-test-client.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';

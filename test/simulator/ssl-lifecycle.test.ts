@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { enrollIssued, makeCsr, pemBlocks, scmCall } from '../helpers/scm-test-client.js';
 import { startTestSimulator } from '../helpers/test-simulator.js';
 

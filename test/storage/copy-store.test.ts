@@ -1,4 +1,5 @@
-import t, { type Test } from 'tap';
+import type { Test } from 'tap';
+import { t } from '../helpers/suite.js';
 import { layout } from '../../src/storage/layout.js';
 import { prefixRange } from '../../src/storage/storage.js';
 import { copyStore, TargetNotEmptyError, verifyCopy } from '../../src/storage/copy-store.js';

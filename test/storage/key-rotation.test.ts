@@ -3,7 +3,7 @@
  * old values stay readable while the re-encryption runs, the re-encryption
  * moves every sealed value, and the old term is retired and refused.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { join } from 'node:path';
 import { termOf } from '../../src/storage/barrier.js';
 import { KeyRotation } from '../../src/storage/key-rotation.js';

@@ -1,4 +1,5 @@
-import t, { type Test } from 'tap';
+import type { Test } from 'tap';
+import { t } from '../helpers/suite.js';
 import { randomBytes } from 'node:crypto';
 import { readingFresh } from '../../src/storage/fresh-reads.js';
 import { ReadCachedStorage } from '../../src/storage/read-cache.js';

@@ -5,7 +5,7 @@
  * value still opens at that moment, and the restarted server finishes the
  * re-encryption, retires term 1, and serves every record as it was.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { join } from 'node:path';
 import { fillDataDir } from '../../bench/estate-fill.js';
 import { termOf } from '../../src/storage/barrier.js';

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateSealKey, loadOrCreateSealKeyFile } from '../../src/storage/seal-key.js';

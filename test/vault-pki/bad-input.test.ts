@@ -4,7 +4,7 @@
  * too long, a value outside its enum) or an odd path segment, and must be a
  * 4xx naming it, never a 5xx, with nothing ordered at SCM.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import type { FieldSchema } from '../../src/field-schema.js';
 import type { Operation } from '../../src/framework/path.js';
 import { pkiPaths } from '../../src/vault-pki/paths.js';

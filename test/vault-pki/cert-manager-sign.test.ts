@@ -4,7 +4,7 @@
  * (certificate, issuing_ca and ca_chain joined into one chain that must parse
  * leaf first), and its retries while SCM has not issued.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { X509Certificate } from 'node:crypto';
 import { setUp, SSL_CONFIG } from '../helpers/engine-fixture.js';
 import { opensslCsr } from '../helpers/openssl-csr.js';

@@ -1,4 +1,4 @@
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { checkNamesAgainstRole, type RequestedNames } from '../../src/vault-pki/name-policy.js';
 import { roleFromRequest, type PkiRole } from '../../src/vault-pki/role.js';
 

@@ -3,7 +3,7 @@
  * term mapping, what needs no token, ACLs, help and OpenAPI, the paths that
  * cannot map onto SCM, no_store, and mounts that survive a restart.
  */
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { join } from 'node:path';
 import { enableFileDevice, readAuditLog } from '../helpers/audit-log.js';
 import { setUpWithConfigs } from '../helpers/engine-fixture.js';

@@ -4,7 +4,7 @@
  */
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import t from 'tap';
+import { t } from '../../helpers/suite.js';
 import { certificateMatchesKey } from '../../../src/pki/index.js';
 import { logLines, runAgentOnce, startAgent, startAgentWorld } from '../../helpers/agent-harness.js';
 import { tempDir } from '../../helpers/temp-dir.js';

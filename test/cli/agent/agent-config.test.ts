@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import t from 'tap';
+import { t } from '../../helpers/suite.js';
 import { parseAgentConfig } from '../../../src/cli/agent/agent-config.js';
 
 const source = join('/etc', 'scmpki', 'agent.json');

@@ -1,7 +1,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import t from 'tap';
+import { t } from '../../helpers/suite.js';
 import { certificateMatchesKey } from '../../../src/pki/index.js';
 import { parseAgentConfig } from '../../../src/cli/agent/agent-config.js';
 import { tempDir } from '../../helpers/temp-dir.js';

@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import t, { type Test } from 'tap';
+import type { Test } from 'tap';
+import { t } from '../../helpers/suite.js';
 import { certificateMatchesKey } from '../../../src/pki/index.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { countLines, logLines, runAgentOnce, snapshot, startAgent, startAgentWorld } from '../../helpers/agent-harness.js';

@@ -1,6 +1,6 @@
 import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import t from 'tap';
+import { t } from '../../helpers/suite.js';
 import { replaceChangedFiles } from '../../../src/cli/agent/atomic-files.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 

@@ -1,4 +1,5 @@
-import t, { type Test } from 'tap';
+import type { Test } from 'tap';
+import { t } from '../../helpers/suite.js';
 import { certificateMatchesKey } from '../../../src/pki/index.js';
 import { enrollCertificate } from '../../../src/lifecycle/enroll.js';
 import { startHarness } from '../../helpers/lifecycle-harness.js';

@@ -4,7 +4,7 @@
  * PostgreSQL pass's shared cluster must stay up), so this folder runs once,
  * in the first pass of `npm test`, whatever SCMPKI_TEST_STORAGE says.
  */
-import t from 'tap';
+import { t } from '../../helpers/suite.js';
 import { startTestServer } from '../../helpers/server-fixture.js';
 import { startPostgresCluster } from '../../helpers/postgres-cluster.js';
 import { vaultRequest } from '../../helpers/vault-api.js';

@@ -3,7 +3,7 @@
  * when servers start together, one seal key winning a race on an empty
  * database, a newer schema and a non-UTF8 database refused.
  */
-import t from 'tap';
+import { t } from '../../helpers/suite.js';
 import pg from 'pg';
 import { openPgStorage } from '../../../src/storage/postgres/pg-storage.js';
 import { SCHEMA_VERSION } from '../../../src/storage/postgres/schema.js';

@@ -58,6 +58,15 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
+ * BENCH_NODE_ARGS: node options for every process a benchmark spawns, to
+ * profile them as they run (`--cpu-prof --cpu-prof-dir=DIR`; node refuses
+ * those in NODE_OPTIONS).
+ */
+function profilingArgs(): string[] {
+  return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+}
+
+/**
  * Spawns `node ...args`, waits until every pattern has matched a stdout line,
  * then until readyUrl(announced) answers 200. stdout keeps being read
  * afterwards (the server logs every request there, and a full pipe would
@@ -71,7 +80,7 @@ async function spawnNode(
   options: { env?: NodeJS.ProcessEnv; cleanup?: () => Promise<void> } = {},
 ): Promise<RunningProcess> {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...profilingArgs(), ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail: string[] = [];
   const remember = (line: string) => {
     tail.push(line);

@@ -1,8 +1,9 @@
 import { createHash, X509Certificate as NodeX509Certificate } from 'node:crypto';
-import type { X509Certificate } from '@peculiar/x509';
 import { LRUCache } from 'lru-cache';
 import { x509 } from './x509-library.js';
 import { UserError } from '../errors.js';
+import { TAG } from './der.js';
+import { childrenOf, DerShapeError, expectTag, oidText, readWhole, type DerElement } from './der-reader.js';
 import { describePublicKey, type PublicKeyInfo } from './keys.js';
 import { findPemBlocks, toPem } from './pem-text.js';
 
@@ -55,27 +56,90 @@ export function parseCertificate(pem: string, field = 'certificate'): Readonly<P
 function decodeCertificate(pem: string, field: string): Readonly<ParsedCertificate> {
   const der = readCertificateDer(pem, field);
   let cert: NodeX509Certificate;
-  let names: X509Certificate;
+  let tbs: TbsFields;
   try {
     cert = new NodeX509Certificate(der);
-    names = new (x509().X509Certificate)(der);
+    tbs = tbsFieldsOf(der);
   } catch {
     throw new UserError(`${field}: the PEM certificate could not be decoded (damaged or truncated?)`);
   }
-  const san = names.getExtension(x509().SubjectAlternativeNameExtension);
+  const subject = new (x509().Name)(tbs.subject);
+  const san = tbs.subjectAltNames && new (x509().SubjectAlternativeNameExtension)(tbs.subjectAltNames);
   return Object.freeze({
     pem: toPem('CERTIFICATE', der),
-    serialNumber: colonHex(names.serialNumber.replace(/^(00)+(?=..)/, '').toUpperCase()),
-    notBefore: rfc3339(names.notBefore),
-    notAfter: rfc3339(names.notAfter),
-    commonName: names.subjectName.getField('CN')[0],
-    subject: names.subject,
-    issuer: names.issuer,
+    serialNumber: colonHex(Buffer.from(tbs.serialNumber).toString('hex').replace(/^(00)+(?=..)/, '').toUpperCase()),
+    notBefore: rfc3339(tbs.notBefore),
+    notAfter: rfc3339(tbs.notAfter),
+    commonName: subject.getField('CN')[0],
+    subject: subject.toString(),
+    issuer: issuerText(tbs.issuer),
     subjectAltNames: Object.freeze(san ? san.names.items.map((item) => item.value) : []),
     fingerprintSha256: colonHex(createHash('sha256').update(der).digest('hex').toUpperCase()),
     publicKey: Object.freeze(describePublicKey(cert.publicKey)),
     isCa: cert.ca,
   });
+}
+
+/** Issuers repeat (one CA signs many certificates): their text, by DER. */
+const issuerTexts = new LRUCache<string, string>({ max: 256 });
+
+function issuerText(der: Uint8Array<ArrayBuffer>): string {
+  const key = Buffer.from(der).toString('base64');
+  let text = issuerTexts.get(key);
+  if (text === undefined) issuerTexts.set(key, (text = new (x509().Name)(der).toString()));
+  return text;
+}
+
+interface TbsFields {
+  serialNumber: Uint8Array<ArrayBuffer>;
+  issuer: Uint8Array<ArrayBuffer>;
+  subject: Uint8Array<ArrayBuffer>;
+  notBefore: Date;
+  notAfter: Date;
+  /** The whole subjectAltName extension, if the certificate has one. */
+  subjectAltNames: Uint8Array<ArrayBuffer> | undefined;
+}
+
+const SUBJECT_ALT_NAME = '2.5.29.17';
+
+/**
+ * The TBSCertificate fields a record keeps, read straight from the DER
+ * (RFC 5280 §4.1); only the names go through the ASN.1 library, which
+ * renders them as RFC 4514 text.
+ */
+function tbsFieldsOf(der: Uint8Array<ArrayBuffer>): TbsFields {
+  const [tbsCertificate] = childrenOf(expectTag(readWhole(der), TAG.sequence, 'Certificate'));
+  const fields = childrenOf(expectTag(tbsCertificate, TAG.sequence, 'TBSCertificate'));
+  // version is [0] EXPLICIT and absent for v1 certificates.
+  const [serial, , issuer, validity, subject, , ...optional] = fields[0]?.tag === 0xa0 ? fields.slice(1) : fields;
+  const [notBefore, notAfter] = childrenOf(expectTag(validity, TAG.sequence, 'validity'));
+  const extensions = optional.find((element) => element.tag === 0xa3);
+  const subjectAltNames = extensions
+    ? childrenOf(expectTag(childrenOf(extensions)[0], TAG.sequence, 'extensions'))
+        .find((extension) => oidText(expectTag(childrenOf(extension)[0], TAG.oid, 'extnID').contents) === SUBJECT_ALT_NAME)?.bytes
+    : undefined;
+  return {
+    serialNumber: expectTag(serial, TAG.integer, 'serialNumber').contents,
+    issuer: expectTag(issuer, TAG.sequence, 'issuer').bytes,
+    subject: expectTag(subject, TAG.sequence, 'subject').bytes,
+    notBefore: timeOf(notBefore),
+    notAfter: timeOf(notAfter),
+    subjectAltNames,
+  };
+}
+
+const UTC_TIME = 0x17;
+const GENERALIZED_TIME = 0x18;
+
+/** RFC 5280 §4.1.2.5: UTCTime YYMMDDHHMMSSZ (years 1950–2049) or GeneralizedTime YYYYMMDDHHMMSS[.fff]Z. */
+function timeOf(element: DerElement | undefined): Date {
+  const text = Buffer.from(element?.contents ?? []).toString('latin1');
+  const match =
+    element?.tag === UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : element?.tag === GENERALIZED_TIME ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(text) : null;
+  if (!match) throw new DerShapeError('validity: not a UTCTime or GeneralizedTime');
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
+  const fullYear = element!.tag === UTC_TIME ? (year < 50 ? 2000 + year : 1900 + year) : year;
+  return new Date(Date.UTC(fullYear, month - 1, day, hour, minute, second));
 }
 
 function colonHex(hex: string): string {

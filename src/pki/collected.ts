@@ -1,5 +1,6 @@
-import { x509 } from './x509-library.js';
 import { orderChain, splitPemChain } from './chain.js';
+import { TAG } from './der.js';
+import { childrenOf, DerShapeError, expectTag, oidText, readWhole } from './der-reader.js';
 import { PkiInputError } from './input-error.js';
 import { findPemBlocks, toPem } from './pem-text.js';
 
@@ -90,8 +91,24 @@ function certificatesOfPkcs7(body: string | Buffer, format: CollectFormat): stri
     der = block ? block.der : new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'base64'));
   }
   try {
-    return new (x509().X509Certificates)(der).map((cert) => toPem('CERTIFICATE', new Uint8Array(cert.rawData)));
+    return certificatesInSignedData(der).map((cert) => toPem('CERTIFICATE', cert));
   } catch {
     throw new CollectedBodyError(`SCM's ${format} body is not a readable PKCS#7 certificate bundle`, false);
   }
+}
+
+const SIGNED_DATA = '1.2.840.113549.1.7.2';
+const CERTIFICATES = 0xa0;
+
+/**
+ * The `certificates` of a PKCS#7 SignedData (RFC 5652 §5.1: ContentInfo,
+ * then SignedData's [0] IMPLICIT SET OF CertificateChoices), each as its DER;
+ * choices other than a plain certificate are skipped.
+ */
+function certificatesInSignedData(der: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer>[] {
+  const [contentType, content] = childrenOf(expectTag(readWhole(der), TAG.sequence, 'ContentInfo'));
+  if (oidText(expectTag(contentType, TAG.oid, 'contentType').contents) !== SIGNED_DATA) throw new DerShapeError('not a SignedData');
+  const [signedData] = childrenOf(expectTag(content, 0xa0, 'content'));
+  const certificates = childrenOf(expectTag(signedData, TAG.sequence, 'SignedData')).find((element) => element.tag === CERTIFICATES);
+  return certificates ? childrenOf(certificates).filter((choice) => choice.tag === TAG.sequence).map((choice) => choice.bytes) : [];
 }

@@ -1,4 +1,7 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { t } from '../helpers/suite.js';
+import { x509 } from '../../src/pki/x509-library.js';
 import { inRequestTerms } from '../../src/lifecycle/request-field-names.js';
 import {
   buildCsr,
@@ -10,6 +13,7 @@ import {
 } from '../../src/pki/index.js';
 import { openssl } from '../helpers/openssl.js';
 import { createTestCa } from '../helpers/test-ca.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const ca = await createTestCa();
 const key = await generateKeyPair({ algorithm: 'RSA', bits: 2048 });
@@ -125,4 +129,36 @@ t.test('a same-named CA with another key is not mistaken for the issuer', async 
 t.test('orderChain refuses an empty or broken list', async (t) => {
   t.throws(() => orderChain([]), { message: 'certificate: no certificates found' });
   t.throws(() => orderChain([leaf, 'junk']), { message: /^certificate\[1\]: not a PEM certificate/ });
+});
+
+t.test('parseCertificate reads the DER itself and agrees with the ASN.1 library on unusual certificates', async (t) => {
+  const dir = await tempDir(t, 'odd-certs');
+  const made = [
+    // UTF-8, a multi-valued RDN, escapes, an e-mail attribute; notAfter after 2049 (GeneralizedTime)
+    ['-newkey', 'rsa:2048', '-utf8', '-subj', '/CN=ü tf8 "q"+OU=multi/O=a\\,b;c=d/emailAddress=e@x.org', '-days', '10000'],
+    // every SAN kind the record lists, IPv6 among them
+    ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-subj', '/CN=a.example.com/O=Ex, Inc./C=US', '-addext', 'subjectAltName=DNS:a.example.com,IP:::1,email:x@example.com,URI:https://u.example.com/p'],
+    // no common name, serial 0, Ed25519
+    ['-newkey', 'ed25519', '-subj', '/O=NoCN', '-set_serial', '0'],
+    // a serial longer than 64 bits with its sign byte
+    ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-subj', '/CN=big', '-set_serial', '0x80112233445566778899'],
+  ];
+  for (const [i, args] of made.entries()) {
+    const out = join(dir, `${i}.pem`);
+    const made = await openssl(['req', '-x509', '-nodes', '-keyout', join(dir, `${i}.key`), '-out', out, ...args]);
+    t.equal(made.code, 0, made.stderr);
+    const pem = await readFile(out, 'utf8');
+    const oracle = new (x509().X509Certificate)(pem);
+    const { serialNumber, notBefore, notAfter, subject, issuer, commonName } = parseCertificate(pem);
+    t.same({ serialNumber, notBefore, notAfter, subject, issuer, commonName }, {
+      serialNumber: oracle.serialNumber.replace(/^(00)+(?=..)/, '').toUpperCase().match(/../g)!.join(':'),
+      notBefore: oracle.notBefore.toISOString().replace('.000', ''),
+      notAfter: oracle.notAfter.toISOString().replace('.000', ''),
+      subject: oracle.subject,
+      issuer: oracle.issuer,
+      commonName: oracle.subjectName.getField('CN')[0],
+    }, args.join(' '));
+    const san = oracle.getExtension(x509().SubjectAlternativeNameExtension);
+    t.same(parseCertificate(pem).subjectAltNames, san ? san.names.items.map((item) => item.value) : []);
+  }
 });

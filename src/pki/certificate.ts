@@ -1,7 +1,8 @@
-import { createHash, X509Certificate as NodeX509Certificate } from 'node:crypto';
+import { createHash, type X509Certificate } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { x509 } from './x509-library.js';
 import { UserError } from '../errors.js';
+import { decodedCertificate } from './decoded-certificates.js';
 import { TAG } from './der.js';
 import { childrenOf, DerShapeError, expectTag, oidText, readWhole, type DerElement } from './der-reader.js';
 import { describePublicKey, type PublicKeyInfo } from './keys.js';
@@ -55,10 +56,11 @@ export function parseCertificate(pem: string, field = 'certificate'): Readonly<P
 
 function decodeCertificate(pem: string, field: string): Readonly<ParsedCertificate> {
   const der = readCertificateDer(pem, field);
-  let cert: NodeX509Certificate;
+  const canonical = toPem('CERTIFICATE', der);
+  let cert: X509Certificate;
   let tbs: TbsFields;
   try {
-    cert = new NodeX509Certificate(der);
+    cert = decodedCertificate(canonical);
     tbs = tbsFieldsOf(der);
   } catch {
     throw new UserError(`${field}: the PEM certificate could not be decoded (damaged or truncated?)`);
@@ -66,7 +68,7 @@ function decodeCertificate(pem: string, field: string): Readonly<ParsedCertifica
   const subject = new (x509().Name)(tbs.subject);
   const san = tbs.subjectAltNames && new (x509().SubjectAlternativeNameExtension)(tbs.subjectAltNames);
   return Object.freeze({
-    pem: toPem('CERTIFICATE', der),
+    pem: canonical,
     serialNumber: colonHex(Buffer.from(tbs.serialNumber).toString('hex').replace(/^(00)+(?=..)/, '').toUpperCase()),
     notBefore: rfc3339(tbs.notBefore),
     notAfter: rfc3339(tbs.notAfter),
@@ -90,10 +92,12 @@ function issuerText(der: Uint8Array<ArrayBuffer>): string {
   return text;
 }
 
-interface TbsFields {
+export interface TbsFields {
   serialNumber: Uint8Array<ArrayBuffer>;
   issuer: Uint8Array<ArrayBuffer>;
   subject: Uint8Array<ArrayBuffer>;
+  /** The whole SubjectPublicKeyInfo. */
+  publicKey: Uint8Array<ArrayBuffer>;
   notBefore: Date;
   notAfter: Date;
   /** The whole subjectAltName extension, if the certificate has one. */
@@ -107,11 +111,11 @@ const SUBJECT_ALT_NAME = '2.5.29.17';
  * (RFC 5280 §4.1); only the names go through the ASN.1 library, which
  * renders them as RFC 4514 text.
  */
-function tbsFieldsOf(der: Uint8Array<ArrayBuffer>): TbsFields {
+export function tbsFieldsOf(der: Uint8Array<ArrayBuffer>): TbsFields {
   const [tbsCertificate] = childrenOf(expectTag(readWhole(der), TAG.sequence, 'Certificate'));
   const fields = childrenOf(expectTag(tbsCertificate, TAG.sequence, 'TBSCertificate'));
   // version is [0] EXPLICIT and absent for v1 certificates.
-  const [serial, , issuer, validity, subject, , ...optional] = fields[0]?.tag === 0xa0 ? fields.slice(1) : fields;
+  const [serial, , issuer, validity, subject, publicKey, ...optional] = fields[0]?.tag === 0xa0 ? fields.slice(1) : fields;
   const [notBefore, notAfter] = childrenOf(expectTag(validity, TAG.sequence, 'validity'));
   const extensions = optional.find((element) => element.tag === 0xa3);
   const subjectAltNames = extensions
@@ -122,6 +126,7 @@ function tbsFieldsOf(der: Uint8Array<ArrayBuffer>): TbsFields {
     serialNumber: expectTag(serial, TAG.integer, 'serialNumber').contents,
     issuer: expectTag(issuer, TAG.sequence, 'issuer').bytes,
     subject: expectTag(subject, TAG.sequence, 'subject').bytes,
+    publicKey: expectTag(publicKey, TAG.sequence, 'subjectPublicKeyInfo').bytes,
     notBefore: timeOf(notBefore),
     notAfter: timeOf(notAfter),
     subjectAltNames,

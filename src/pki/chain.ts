@@ -1,6 +1,6 @@
-import { X509Certificate } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
+import type { X509Certificate } from 'node:crypto';
 import { UserError } from '../errors.js';
+import { decodedCertificate } from './decoded-certificates.js';
 import { findPemBlocks, toPem } from './pem-text.js';
 
 /** Every CERTIFICATE block in `text`, in order, as canonical PEM; text between blocks is ignored. */
@@ -59,19 +59,11 @@ export function orderChain(certs: readonly string[], field = 'certificate'): Ord
   return { leaf: leaf.pem, chain: [...path, ...rest].map((node) => node.pem) };
 }
 
-/**
- * Decoded certificates by canonical PEM: every collect orders the same CA
- * certificates again, and a decoded certificate never changes.
- */
-const decoded = new LRUCache<string, X509Certificate>({ max: 256 });
-
 function toNode(pem: string, field: string): Node {
   const [canonical] = splitPemChain(pem);
   if (!canonical) throw new UserError(`${field}: not a PEM certificate`);
   try {
-    let cert = decoded.get(canonical);
-    if (!cert) decoded.set(canonical, (cert = new X509Certificate(canonical)));
-    return { pem: canonical, cert };
+    return { pem: canonical, cert: decodedCertificate(canonical) };
   } catch {
     throw new UserError(`${field}: the PEM certificate could not be decoded (damaged or truncated?)`);
   }

@@ -17,6 +17,7 @@ import { csrContent } from './csr-request.js';
 import type { CsrSubject } from './csr-subject.js';
 import { PkiInputError } from './input-error.js';
 import { describeKeySpec, type KeySpec } from './key-spec.js';
+import { rememberKeyPair } from './key-match.js';
 import type { GeneratedKey } from './keys.js';
 import type { generate, generateWithCsr, sign } from './key-worker.js';
 
@@ -104,7 +105,9 @@ export async function closeKeyPool(): Promise<void> {
 }
 
 export async function generateKeyPair(spec: KeySpec): Promise<GeneratedKey> {
-  return { spec, ...(await run('generate', { spec })) };
+  const made = await run('generate', { spec });
+  rememberKeyPair(made.privateKeyPem, made.publicKeyPem);
+  return { spec, ...made };
 }
 
 export interface CsrRequest {
@@ -116,7 +119,9 @@ export interface CsrRequest {
 /** A new key and a request signed by it, made in one worker task. Bad subject or SAN input is a PkiInputError. */
 export async function generateKeyAndCsr(spec: KeySpec, request: CsrRequest): Promise<GeneratedKey & { csr: string }> {
   const content = csrContent(request.subject, request.subjectAltNames ?? []);
-  return { spec, ...(await run('generateWithCsr', { spec, csr: content })) };
+  const made = await run('generateWithCsr', { spec, csr: content });
+  rememberKeyPair(made.privateKeyPem, made.publicKeyPem);
+  return { spec, ...made };
 }
 
 export interface BuildCsrInput extends CsrRequest {

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { t } from '../helpers/suite.js';
@@ -80,6 +81,11 @@ t.test('certificateMatchesKey compares public keys', async (t) => {
   t.equal(certificateMatchesKey(leaf, key.privateKeyPem), true);
   t.equal(certificateMatchesKey(leaf.replace(/\n/g, '\r\n'), key.privateKeyPem.replace(/\n/g, '\\n')), true);
   t.equal(certificateMatchesKey(leaf, otherKey.privateKeyPem), false);
+  // A key made elsewhere (a caller's) is not among those the key pool remembers: OpenSSL decides.
+  const callers = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  const callersLeaf = await ca.issue(await buildCsr({ subject: { commonName: 'caller.example.com' }, privateKeyPem: callers }));
+  t.equal(certificateMatchesKey(callersLeaf, callers), true);
+  t.equal(certificateMatchesKey(callersLeaf, key.privateKeyPem), false);
   t.throws(() => certificateMatchesKey('x', key.privateKeyPem), { message: /^certificate: not a PEM certificate/ });
   t.throws(() => inRequestTerms(() => certificateMatchesKey(leaf, 'y')), { message: /^sectigo_private_key: not a PEM private key/ });
 });

@@ -25,6 +25,7 @@ const POSTGRESQL_SUITES = [
   'http',
   'lifecycle',
   'lifecycle-crashes',
+  'lifecycle-workers',
   'storage',
   'vault-pki',
 ].map((suite) => `test/suites/${suite}.suite.ts`);

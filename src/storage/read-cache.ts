@@ -7,7 +7,8 @@
  * reads (the lifecycle builds new objects; it never edits stored ones).
  *
  * Every write through this object drops the keys it touches; a read that
- * raced with any write is not cached, so a stale value never gets in. That
+ * raced with a write of its key is not cached, so a stale value never gets
+ * in (and reads of other keys still are, however busy the store). That
  * covers one process. A storage shared by several servers feeds other
  * replicas' writes in through `invalidate` and `clear` (cluster/
  * change-feed.ts), bounds the age of an entry (`maxAgeMs`) in case a notice
@@ -21,12 +22,17 @@ import type { BatchOp, RawSwap, Storage } from './storage.js';
 
 export const DEFAULT_READ_CACHE_BYTES = 64 * 1024 * 1024;
 
+/** One read of the inner storage; a write of its key while it is in flight makes it stale. */
+interface Read {
+  stale: boolean;
+}
+
 export class ReadCachedStorage extends ForwardingStorage {
   private readonly cache: LRUCache<string, { value: unknown }>;
-  /** Bumped by every write: a read that started before a write must not cache what it read. */
-  private writes = 0;
-  /** Reads of the inner storage in flight, by key, and the write count when each began. */
-  private readonly loading = new Map<string, { startedAt: number; value: Promise<unknown> }>();
+  /** Reads of the inner storage in flight, by key. */
+  private readonly reads = new Map<string, Set<Read>>();
+  /** The read concurrent misses of a key share, while it is not stale. */
+  private readonly loading = new Map<string, { read: Read; value: Promise<unknown> }>();
 
   constructor(inner: Storage, options: { maxBytes?: number; maxAgeMs?: number } = {}) {
     super(inner);
@@ -43,11 +49,12 @@ export class ReadCachedStorage extends ForwardingStorage {
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit.value as T;
     // Concurrent misses of one key (a hot certificate whose entry just aged
-    // out) share one read, unless a write came in since that read began.
+    // out) share one read, unless the key was written since that read began.
     const loading = this.loading.get(key);
-    if (loading && loading.startedAt === this.writes) return loading.value as Promise<T | undefined>;
-    const value = this.load<T>(key);
-    const entry = { startedAt: this.writes, value };
+    if (loading && !loading.read.stale) return loading.value as Promise<T | undefined>;
+    const read = { stale: false };
+    const value = this.load<T>(key, read);
+    const entry = { read, value };
     this.loading.set(key, entry);
     try {
       return await value;
@@ -56,10 +63,18 @@ export class ReadCachedStorage extends ForwardingStorage {
     }
   }
 
-  private async load<T>(key: string): Promise<T | undefined> {
-    const startedAt = this.writes;
-    const value = await this.inner.get<T>(key);
-    if (value === undefined || this.writes !== startedAt) return value;
+  private async load<T>(key: string, read: Read = { stale: false }): Promise<T | undefined> {
+    let reads = this.reads.get(key);
+    if (!reads) this.reads.set(key, (reads = new Set()));
+    reads.add(read);
+    let value: T | undefined;
+    try {
+      value = await this.inner.get<T>(key);
+    } finally {
+      reads.delete(read);
+      if (reads.size === 0 && this.reads.get(key) === reads) this.reads.delete(key);
+    }
+    if (value === undefined || read.stale) return value;
     const frozen = deepFreeze(value);
     this.cache.set(key, { value: frozen });
     return frozen;
@@ -99,26 +114,30 @@ export class ReadCachedStorage extends ForwardingStorage {
 
   /** Another replica wrote these keys. */
   invalidate(keys: readonly string[]): void {
-    this.writes++;
-    for (const key of keys) this.cache.delete(key);
+    this.forget(keys);
   }
 
   /** Writes may have been missed (the notice channel was down): forget everything. */
   clear(): void {
-    this.writes++;
+    for (const reads of this.reads.values()) for (const read of reads) read.stale = true;
     this.cache.clear();
   }
 
   private async written(keys: string[], write: () => Promise<void>): Promise<void> {
-    this.writes++;
-    for (const key of keys) this.cache.delete(key);
+    this.forget(keys);
     try {
       await write();
     } finally {
-      // A read that began during the write saw `writes` already bumped, but
-      // one that began before it may still be in flight: bump again.
-      this.writes++;
-      for (const key of keys) this.cache.delete(key);
+      // A read that began during the write may have seen the old value.
+      this.forget(keys);
+    }
+  }
+
+  /** Drops `keys` and makes the reads of them in flight stale. */
+  private forget(keys: readonly string[]): void {
+    for (const key of keys) {
+      this.cache.delete(key);
+      for (const read of this.reads.get(key) ?? []) read.stale = true;
     }
   }
 }

@@ -58,6 +58,42 @@ t.test('a read that raced with a write does not cache the old value', async (t) 
   t.same(await cached.get('cert/web/1_x'), { state: 'Issued' }, 'the next read sees the write, not a cached old value');
 });
 
+t.test('a read is cached however busy the store is with other keys', async (t) => {
+  const { inner, reads, hold } = await countedStorage(t);
+  const cached = new ReadCachedStorage(inner);
+  await cached.put('profile/demo/2001', { v: 1 });
+  let release!: () => void;
+  hold(new Promise<void>((resolve) => (release = resolve)));
+  const slow = cached.get('profile/demo/2001');
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  hold(undefined);
+  // An enroll burst: other records written while the profile is being read.
+  await cached.batch([{ type: 'put', key: 'cert/demo/1_x', value: { v: 1 } }]);
+  await cached.put('intent/demo/abc', { v: 1 });
+  release();
+  t.same(await slow, { v: 1 });
+  reads.length = 0;
+  t.same(await cached.get('profile/demo/2001'), { v: 1 });
+  t.same(reads, [], 'the read that raced only with writes of other keys was cached');
+});
+
+t.test('a read in flight when clear() forgets everything is not cached', async (t) => {
+  const { inner, reads, hold } = await countedStorage(t);
+  const cached = new ReadCachedStorage(inner);
+  await inner.put('policy/a', { v: 1 });
+  let release!: () => void;
+  hold(new Promise<void>((resolve) => (release = resolve)));
+  const slow = cached.get('policy/a');
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  hold(undefined);
+  await inner.put('policy/a', { v: 2 });
+  cached.clear();
+  release();
+  t.same(await slow, { v: 1 });
+  t.same(await cached.get('policy/a'), { v: 2 }, 'read again, not the value read before clear()');
+  t.equal(reads.length, 2);
+});
+
 t.test('the cache holds at most its size in bytes', async (t) => {
   const { inner, reads } = await countedStorage(t);
   const cached = new ReadCachedStorage(inner, { maxBytes: 10_000 });

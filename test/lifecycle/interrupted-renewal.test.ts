@@ -80,7 +80,7 @@ t.test('client_cert: a renewal SCM placed before the crash is found by e-mail an
 t.test('an answer lost before SCM renewed: no order until the grace period ends, then one with the stored key', async (t) => {
   const { record } = await enrollCertificate(lc(), 'web', { sectigo_csr_domain: 'renew-lost.example.com', ...fast });
   await h.sim.controls.addFault({ kind: 'error', endpoint: 'renewById', status: 503, count: 1 });
-  await t.rejects(renewCertificate(lc(), 'web', record.cert_unique_id, { newKey: true }), { httpStatus: 503 });
+  await t.rejects(renewCertificate(lc(), 'web', record.cert_unique_id, { newKey: true }), { name: 'ScmError', httpStatus: 503 });
   const stranded = await lc().records.require('web', record.cert_unique_id);
   t.ok(stranded.pending_renewal, 'an unknown outcome keeps the key');
 
@@ -89,7 +89,7 @@ t.test('an answer lost before SCM renewed: no order until the grace period ends,
 
   await h.restart({ ...idle, orderGraceMs: 0 });
   await h.sim.controls.addFault({ kind: 'error', endpoint: 'renewById', status: 503, count: 1 });
-  await t.rejects(renewCertificate(lc(), 'web', record.cert_unique_id, { newKey: true }), { httpStatus: 503 });
+  await t.rejects(renewCertificate(lc(), 'web', record.cert_unique_id, { newKey: true }), { name: 'ScmError', httpStatus: 503 });
   const again = (await lc().records.require('web', record.cert_unique_id)).pending_renewal;
   t.equal(again?.private_key, stranded.pending_renewal?.private_key, 'a second lost answer keeps the first attempt\'s key');
   t.ok(Date.parse(again?.requested_at ?? '') > Date.parse(stranded.pending_renewal?.requested_at ?? ''), 'and the grace period counts from the latest attempt');

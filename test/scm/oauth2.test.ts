@@ -132,7 +132,7 @@ t.test('a token endpoint that is briefly down is retried; a grant without a toke
   const other = scmClient({ auth: OAUTH });
   t.teardown(() => other.close());
   tokenEndpoint(tokens, [[200, { token_type: 'Bearer' }]]);
-  await t.rejects(other.listSslTypes(), { httpStatus: 200, description: /without an access_token/ });
+  await t.rejects(other.listSslTypes(), { name: 'ScmError', httpStatus: 200, description: /without an access_token/ });
 });
 
 t.test('the cache refreshes exactly when the margin before expiry is reached', async (t) => {

@@ -54,5 +54,5 @@ t.test("SCM's 429 carries Retry-After in seconds", async (t) => {
   t.teardown(() => client.close());
   await sim.controls.addFault({ kind: 'rateLimit', endpoint: 'enroll', retryAfterSeconds: 9, count: 1 });
   const csr = await buildCsr({ privateKeyPem: key.privateKeyPem, subject: { commonName: 'busy.example.com' }, subjectAltNames: ['busy.example.com'] });
-  await t.rejects(client.enrollSsl({ orgId: sim.orgId, csr, certType: 2001, term: 365 }), { httpStatus: 429, retryAfterSeconds: 9, transport: false });
+  await t.rejects(client.enrollSsl({ orgId: sim.orgId, csr, certType: 2001, term: 365 }), { name: 'ScmError', httpStatus: 429, retryAfterSeconds: 9, transport: false });
 });

@@ -66,6 +66,14 @@ export class ServerMetrics {
   });
   private readonly httpChildren = new ChildCache((family, operation, status) => this.httpRequests.labels(family!, operation!, status!));
 
+  private readonly hotReads = new Counter({
+    name: 'scmpki_http_hot_reads_total',
+    help: 'Plain reads answered in front of the middleware chain (http/hot-read.ts), by path family; each is also in scmpki_http_request_duration_seconds',
+    labelNames: ['family'],
+    registers: [this.registry],
+  });
+  private readonly hotReadChildren = new ChildCache((family) => this.hotReads.labels(family!));
+
   private readonly scmRequests = new Histogram({
     name: 'scmpki_scm_request_duration_seconds',
     help: 'Attempts of SCM calls by endpoint (ids as {id}), method and outcome (ok, error, unreachable)',
@@ -115,6 +123,10 @@ export class ServerMetrics {
 
   observeRequest(family: string, operation: string, status: number, seconds: number): void {
     this.httpChildren.get(family, operation, String(status)).observe(seconds);
+  }
+
+  observeHotRead(family: string): void {
+    this.hotReadChildren.get(family).inc();
   }
 
   observeScm(event: ScmRequestEvent): void {

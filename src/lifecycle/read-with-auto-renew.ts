@@ -36,8 +36,9 @@ function readPolicy(record: CertificateRecord, options: ReadOptions): { policy: 
         `(auto-renew ${record.auto_renew}, window ${record.expiry_window} days); that needs update on this path, so the record's settings apply`,
     );
   }
-  const life = lifetimeDays(record);
-  if (policy.autoRenew && life !== undefined && effectiveWindowDays(record, policy.expiryWindowDays) !== policy.expiryWindowDays) {
+  // Only a policy that renews has a window to cut (and every read of a record that does not renew passes here).
+  const life = policy.autoRenew ? lifetimeDays(record) : undefined;
+  if (life !== undefined && effectiveWindowDays(record, policy.expiryWindowDays) !== policy.expiryWindowDays) {
     warnings.push(
       `sectigo_expiry_window (${policy.expiryWindowDays} days) is not shorter than the certificate's life (${Math.round(life)} days): ` +
         `it is renewed at two thirds of its life instead, ${Math.round(life / 3)} days before expiry`,
@@ -52,9 +53,11 @@ function readPolicy(record: CertificateRecord, options: ReadOptions): { policy: 
  */
 function renewalDecision(record: CertificateRecord, options: ReadOptions): { due: boolean; warnings: string[] } {
   const { policy, warnings } = readPolicy(record, options);
-  if (isDueForRenewal(record, policy)) return { due: true, warnings };
-  const left = daysLeft(record);
-  if (!policy.autoRenew && isDueForRenewal(record, { ...policy, autoRenew: true }) && left !== undefined) {
+  const now = new Date();
+  if (isDueForRenewal(record, policy, now)) return { due: true, warnings };
+  // Due had auto-renew been on: say why it was not renewed (a record that is due has a not_after, so `left` is a number).
+  if (!policy.autoRenew && isDueForRenewal(record, { ...policy, autoRenew: true }, now)) {
+    const left = daysLeft(record, now)!;
     warnings.push(
       left < 0
         ? 'the certificate has expired; sectigo_auto_renew is false so it was not renewed'

@@ -4,7 +4,7 @@ import { collectFields, renewPolicyFields } from '../lifecycle/enroll-request.js
 import { readWithAutoRenew, readWithoutScm } from '../lifecycle/read-with-auto-renew.js';
 import { listingEntry } from '../lifecycle/record-index.js';
 import type { EngineContext } from './context.js';
-import { recordOperation } from './record-response.js';
+import { recordOperation, recordResponse } from './record-response.js';
 
 /** A reader without update on the path may narrow the record's auto-renew settings, never widen them. */
 const readOptions = (data: Record<string, unknown>, req: PathRequest) => ({ ...data, mayWiden: req.may('update') });
@@ -32,8 +32,12 @@ third of it (renewal at two thirds of the life, as cert-manager does), with a wa
       await records.delete(req.params.config, req.params.id);
     },
   },
-  // An issued record that is not due: what an application reading its certificate on a timer gets.
-  plainRead: recordOperation(readWithoutScm, readOptions),
+  // An issued record that is not due: what an application reading its certificate on a timer gets. It waits on
+  // nothing, so it takes no signal (recordOperation's getter, made per request, cost more than the read).
+  plainRead: async (req, ctx) => {
+    const result = await readWithoutScm(ctx.lifecycle, req.params.config, req.params.id, readOptions(req.data, req));
+    return result && recordResponse(result);
+  },
 });
 
 export const certListPath = definePath<EngineContext>({

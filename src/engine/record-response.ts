@@ -14,16 +14,15 @@ export function recordResponse(result: Pick<LifecycleResult, 'record'> & { warni
 /**
  * The handler of a `<verb>/:config/:id` path: the lifecycle operation gets the
  * request's data (shaped by `options`) and its abort signal, and the record it
- * returns is the answer (nothing: the operation declined, as a `plainRead` does).
+ * returns is the answer.
  */
 export function recordOperation<O>(
-  operation: (lifecycle: LifecycleServices, config: string, id: string, options: O & { signal: AbortSignal }) => Promise<LifecycleResult | undefined>,
+  operation: (lifecycle: LifecycleServices, config: string, id: string, options: O & { signal: AbortSignal }) => Promise<LifecycleResult>,
   options: (data: Record<string, unknown>, req: PathRequest) => O = (data) => data as O,
 ): OperationHandler<EngineContext> {
   return async (req, ctx) => {
     // The signal is passed on as a getter, so a read that waits on nothing never makes one.
     const withSignal = Object.defineProperty({ ...options(req.data, req) }, 'signal', { get: () => req.signal, enumerable: true }) as O & { signal: AbortSignal };
-    const result = await operation(ctx.lifecycle, req.params.config, req.params.id, withSignal);
-    return result && recordResponse(result);
+    return recordResponse(await operation(ctx.lifecycle, req.params.config, req.params.id, withSignal));
   };
 }

@@ -23,14 +23,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LRUCache } from 'lru-cache';
 import type { AuditBroker } from '../audit/broker.js';
 import { grantedFor, needsNoPolicy } from '../auth/enforce-policies.js';
 import type { PolicyStore } from '../auth/policy-store.js';
 import { needsNoToken, presentedToken, tokenFrom, type TokenGateOptions } from '../auth/require-token.js';
 import type { TokenStore } from '../auth/token-store.js';
 import { envelopeHead, envelopeRest, JsonText, type EnvelopeParts } from '../framework/envelope.js';
-import type { PathRequest } from '../framework/path.js';
-import { mayOf, wireAnswer, type MountOptions, type RouteTable } from '../framework/router.js';
+import type { OperationHandler, PathRequest } from '../framework/path.js';
+import { mayOf, wireAnswer, type CompiledRoute, type MountOptions, type RouteTable } from '../framework/router.js';
 import { LIST_MARKER_HEADER } from './list-verb.js';
 import type { RequestRecord } from './request-context.js';
 
@@ -48,6 +49,20 @@ export interface HotReadParts {
   /** Told of each read answered here (metrics: scmpki_http_hot_reads_total). */
   answered?(family: string): void;
 }
+
+/** A plain path and what the chain would route it to. */
+interface Routed {
+  vaultPath: string;
+  mount: HotReadParts['mounts'][number];
+  route: CompiledRoute<unknown>;
+  plainRead: OperationHandler<unknown>;
+  params: Readonly<Record<string, string>>;
+  /** Its path family in the metrics. */
+  family: string;
+}
+
+/** How many routed paths are kept (a few hundred bytes each): about one per certificate read often. */
+const ROUTED_PATHS = 10_000;
 
 /** `/v1/` and plain segments: no query, no fragment, no percent-encoding, no empty segment, no trailing slash. */
 const PLAIN_PATH = /^\/v1\/([A-Za-z0-9_-][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*)$/;
@@ -93,33 +108,54 @@ class PlainReadRequest implements PathRequest {
 
 /** The hot-read path in front of `chain` (the Koa application's callback). */
 export function withHotReads(parts: HotReadParts, chain: RequestHandler): RequestHandler {
-  /** The vault path and its token when the request may be a plain read; undefined sends it to the chain at once. */
-  const candidate = (req: IncomingMessage): { vaultPath: string; token: string } | undefined => {
-    if (req.method !== 'GET' || parts.audit?.enabled) return undefined;
-    const vaultPath = PLAIN_PATH.exec(req.url ?? '')?.[1];
+  // Routing depends on the path alone and the static mounts never change: each plain path is routed once.
+  const routed = new LRUCache<string, Routed>({ max: ROUTED_PATHS });
+
+  /** The chain's routing: the first mount that owns the path answers it, if only with 404. Undefined unless a plainRead answers it. */
+  const route = (url: string): Routed | undefined => {
+    const known = routed.get(url);
+    if (known) return known;
+    const vaultPath = PLAIN_PATH.exec(url)?.[1];
     if (vaultPath === undefined || vaultPath.split('/').includes('..')) return undefined;
+    const mount = parts.mounts.find(({ table }) => table.owns(vaultPath));
+    let found: ReturnType<RouteTable<unknown>['match']>;
+    try {
+      found = mount?.table.match(vaultPath);
+    } catch {
+      // A segment that is not a name: the chain says so.
+      return undefined;
+    }
+    const plainRead = found?.route.def.plainRead;
+    if (!mount || !found || !plainRead || !found.route.def.operations.read) return undefined;
+    const entry: Routed = { vaultPath, mount, route: found.route, plainRead, params: Object.freeze(found.params), family: parts.familyOf(vaultPath) };
+    routed.set(url, entry);
+    return entry;
+  };
+
+  /** Where the request goes and its token when it may be a plain read; undefined sends it to the chain at once. */
+  const candidate = (req: IncomingMessage): { to: Routed; token: string } | undefined => {
+    if (req.method !== 'GET' || parts.audit?.enabled) return undefined;
     const { headers } = req;
     if (CHAIN_HEADERS.some((name) => headers[name] !== undefined)) return undefined;
     const token = tokenFrom(headerText(headers['x-vault-token']), headerText(headers.authorization));
-    return token === '' ? undefined : { vaultPath, token };
+    if (token === '') return undefined;
+    const to = route(req.url ?? '');
+    return to && { to, token };
   };
 
   /** true when answered; false leaves the request, untouched, to the chain. */
-  const answer = async (req: IncomingMessage, res: ServerResponse, vaultPath: string, token: string, startedAt: bigint): Promise<boolean> => {
-    // The chain's routing: the first mount that owns the path answers it, if only with 404.
-    const mount = parts.mounts.find(({ table }) => table.owns(vaultPath));
-    const found = mount?.table.match(vaultPath);
-    const plainRead = found?.route.def.plainRead;
-    if (!mount || !found || !plainRead || !found.route.def.operations.read) return false;
+  const answer = async (req: IncomingMessage, res: ServerResponse, to: Routed, token: string, startedAt: bigint): Promise<boolean> => {
+    const { vaultPath, mount, plainRead } = to;
+    // Public paths change as PKI engines are mounted: asked on every request.
     if (needsNoToken(vaultPath, parts.tokenGate) || needsNoPolicy(vaultPath)) return false;
     const remoteAddress = req.socket.remoteAddress ?? '';
     const entry = await presentedToken(parts.tokens, token, remoteAddress);
     if (entry === undefined) return false;
     const granted = await grantedFor(parts.policies, entry, { vaultPath, operation: 'read', help: false });
     if (granted === undefined) return false;
-    const { data, ignored } = found.route.validate('read', {});
+    const { data, ignored } = to.route.validate('read', {});
     const requestId = randomUUID();
-    const request = new PlainReadRequest(found.params, data, req.headers as Record<string, string | undefined>, requestId, remoteAddress, { id: token, entry }, mayOf(granted));
+    const request = new PlainReadRequest(to.params, data, req.headers as Record<string, string | undefined>, requestId, remoteAddress, { id: token, entry }, mayOf(granted));
     const shaped = wireAnswer('read', await plainRead(request, mount.options.context), ignored, mount.options.mountType);
     if (shaped.kind !== 'envelope' || !(shaped.parts.data instanceof JsonText)) return false;
     const [head, rest] = bodyOf(requestId, shaped.parts as EnvelopeParts & { data: JsonText });
@@ -129,9 +165,8 @@ export function withHotReads(parts: HotReadParts, chain: RequestHandler): Reques
     // Two writes, one packet: node corks the socket for the tick, and the stored bytes are not copied.
     res.write(head);
     res.end(rest);
-    const family = parts.familyOf(vaultPath);
     parts.record.finished({ requestId, method: 'GET', path: req.url!, vaultPath, operation: 'read', status: 200, startedAt });
-    parts.answered?.(family);
+    parts.answered?.(to.family);
     return true;
   };
 
@@ -139,7 +174,7 @@ export function withHotReads(parts: HotReadParts, chain: RequestHandler): Reques
     const startedAt = process.hrtime.bigint();
     const plain = candidate(req);
     if (!plain) return chain(req, res);
-    answer(req, res, plain.vaultPath, plain.token, startedAt).then(
+    answer(req, res, plain.to, plain.token, startedAt).then(
       (answered) => answered || chain(req, res),
       // Whatever went wrong, the chain finds it again and answers it as it always has.
       () => (res.headersSent ? undefined : chain(req, res)),

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logging.js';
 import type { RequestLogger, RequestState } from '../framework/request-state.js';
+import { accessLineWriter } from './access-line.js';
 
 /** Where each finished request is counted: its path family (never the path), operation, status and duration. */
 export type ObserveRequest = (vaultPath: string | undefined, operation: string, status: number, seconds: number) => void;
@@ -43,6 +44,7 @@ export interface FinishedRequest {
  * request's metrics) when its answer is written.
  */
 export function requestRecord(access: Logger, observe?: ObserveRequest) {
+  const accessLine = accessLineWriter(access);
   return {
     received(requestId: string, method: string, path: string): void {
       // At trace, a request that never finishes still shows that it came in.
@@ -51,7 +53,7 @@ export function requestRecord(access: Logger, observe?: ObserveRequest) {
     finished(request: FinishedRequest): void {
       const ms = Number(process.hrtime.bigint() - request.startedAt) / 1e6;
       observe?.(request.vaultPath, request.operation, request.status, ms / 1000);
-      access.info({ request_id: request.requestId, method: request.method, path: request.path, status: request.status, ms }, 'request');
+      accessLine({ request_id: request.requestId, method: request.method, path: request.path, status: request.status, ms });
     },
   };
 }

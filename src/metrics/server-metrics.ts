@@ -66,13 +66,8 @@ export class ServerMetrics {
   });
   private readonly httpChildren = new ChildCache((family, operation, status) => this.httpRequests.labels(family!, operation!, status!));
 
-  private readonly hotReads = new Counter({
-    name: 'scmpki_http_hot_reads_total',
-    help: 'Plain reads answered in front of the middleware chain (http/hot-read.ts), by path family; each is also in scmpki_http_request_duration_seconds',
-    labelNames: ['family'],
-    registers: [this.registry],
-  });
-  private readonly hotReadChildren = new ChildCache((family) => this.hotReads.labels(family!));
+  /** Counted here and handed to the counter when scraped: a read answered on the hot path pays a map update, not prom-client's label hashing. */
+  private readonly hotReadCounts = new Map<string, number>();
 
   private readonly scmRequests = new Histogram({
     name: 'scmpki_scm_request_duration_seconds',
@@ -119,6 +114,17 @@ export class ServerMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    const hotReadCounts = this.hotReadCounts;
+    new Counter({
+      name: 'scmpki_http_hot_reads_total',
+      help: 'Plain reads answered in front of the middleware chain (http/hot-read.ts), by path family; each is also in scmpki_http_request_duration_seconds',
+      labelNames: ['family'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [family, count] of hotReadCounts) this.inc({ family }, count);
+      },
+    });
   }
 
   observeRequest(family: string, operation: string, status: number, seconds: number): void {
@@ -126,7 +132,7 @@ export class ServerMetrics {
   }
 
   observeHotRead(family: string): void {
-    this.hotReadChildren.get(family).inc();
+    this.hotReadCounts.set(family, (this.hotReadCounts.get(family) ?? 0) + 1);
   }
 
   observeScm(event: ScmRequestEvent): void {

@@ -10,7 +10,8 @@
  * Two kinds of metric:
  * - events (requests, SCM calls, operations, passes, storage calls), counted
  *   as they happen through cached label children, so a request pays a map
- *   lookup and an observe;
+ *   lookup and an observe; the HTTP requests, one per request, through
+ *   request-histogram.ts, which skips prom-client's label hashing;
  * - samples (SCM limiter, key pool queue, the estate), read when scraped. The
  *   estate comes from the clear index (lifecycle/estate.ts); one count
  *   answers scrapes for twenty times what it took, at least a second, so
@@ -23,6 +24,7 @@ import { EXPIRY_HORIZONS_DAYS, type EstateCounts } from '../lifecycle/estate.js'
 import type { LifecycleTelemetry } from '../lifecycle/telemetry.js';
 import type { KeyTaskEvent } from '../pki/index.js';
 import type { ScmLimiter, ScmRequestEvent } from '../scm/index.js';
+import { RequestHistogram } from './request-histogram.js';
 
 /** One count of the estate answers scrapes for this many times what it took… */
 const ESTATE_REUSE_FACTOR = 20;
@@ -57,14 +59,7 @@ class ChildCache<C> {
 export class ServerMetrics {
   readonly registry = new Registry();
 
-  private readonly httpRequests = new Histogram({
-    name: 'scmpki_http_request_duration_seconds',
-    help: 'HTTP requests by path family, operation and status',
-    labelNames: ['family', 'operation', 'status'],
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-  private readonly httpChildren = new ChildCache((family, operation, status) => this.httpRequests.labels(family!, operation!, status!));
+  private readonly httpRequests = new RequestHistogram('scmpki_http_request_duration_seconds', 'HTTP requests by path family, operation and status', LATENCY_BUCKETS, this.registry);
 
   /** Counted here and handed to the counter when scraped: a read answered on the hot path pays a map update, not prom-client's label hashing. */
   private readonly hotReadCounts = new Map<string, number>();
@@ -128,7 +123,7 @@ export class ServerMetrics {
   }
 
   observeRequest(family: string, operation: string, status: number, seconds: number): void {
-    this.httpChildren.get(family, operation, String(status)).observe(seconds);
+    this.httpRequests.observe(family, operation, status, seconds);
   }
 
   observeHotRead(family: string): void {

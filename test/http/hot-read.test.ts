@@ -5,6 +5,7 @@
  * as before. Whether a read took the hot path is read from the server's own
  * metrics (scmpki_http_hot_reads_total).
  */
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
 import { readAuditLog, enableFileDevice } from '../helpers/audit-log.js';
@@ -72,6 +73,32 @@ t.test('the hot path answers what the middleware chain answers, byte for byte bu
   const bearer = await read(certPath, { Authorization: `Bearer ${root}` });
   t.ok(bearer.hot, 'a bearer token is read as the chain reads it');
   t.equal(withoutRequestId(bearer.reply), withoutRequestId(chain.reply));
+});
+
+/** The bytes of one answer as they came off the socket (one request, then the connection closes). */
+function wireBytes(path: string, headers: Record<string, string>): Promise<string> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => {
+      const lines = [`GET /v1/${MOUNT}/${path} HTTP/1.1`, `Host: ${hostname}:${port}`, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`), 'Connection: close'];
+      socket.end(`${lines.join('\r\n')}\r\n\r\n`);
+    });
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.on('error', reject);
+  });
+}
+
+t.test('on the wire, the hot answer is the chain\'s, byte for byte but for the date and request id', async (t) => {
+  const normalised = (bytes: string) => bytes.replace(/\r\nDate: [^\r]+/, '\r\nDate: -').replace(/"request_id":"[0-9a-f-]{36}"/, '"request_id":""');
+  const before = await hotReads();
+  const hot = await wireBytes(certPath, { 'X-Vault-Token': root });
+  t.equal(await hotReads(), before + 1, 'the hot path answered');
+  const chain = await wireBytes(certPath, { 'X-Vault-Token': root, 'X-Vault-Namespace': 'root' });
+  t.equal(await hotReads(), before + 1, 'the chain answered');
+  t.match(hot, /^HTTP\/1\.1 200 OK\r\nCache-Control: no-store\r\nContent-Type: application\/json\r\nContent-Length: \d+\r\n/);
+  t.equal(normalised(hot), normalised(chain));
 });
 
 t.test('a read the hot path does not answer gets the same answer as before', async (t) => {

@@ -76,7 +76,8 @@ const restBytes = new WeakMap<JsonText, { mountType: string | undefined; bytes: 
 /** The answer's body in two parts: its own head (with the request id), and the bytes kept for the stored value. */
 function bodyOf(requestId: string, parts: EnvelopeParts & { data: JsonText }): [string, Buffer] {
   const head = envelopeHead(requestId);
-  if (parts.warnings && parts.warnings.length > 0) return [head, Buffer.from(envelopeRest(parts))];
+  // Only the plain answer is kept: warnings (and an auth block) belong to one request, not to the stored value.
+  if ((parts.warnings && parts.warnings.length > 0) || parts.auth) return [head, Buffer.from(envelopeRest(parts))];
   let rest = restBytes.get(parts.data);
   if (rest === undefined || rest.mountType !== parts.mountType) {
     rest = { mountType: parts.mountType, bytes: Buffer.from(envelopeRest(parts)) };

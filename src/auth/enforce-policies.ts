@@ -22,10 +22,15 @@ import { HttpError } from '../framework/errors.js';
 import type { RequestState } from '../framework/request-state.js';
 import type { Capability } from './policy-language.js';
 import type { PolicyStore } from './policy-store.js';
-import { isRoot } from './token-store.js';
+import { isRoot, type TokenEntry } from './token-store.js';
 
 /** What Vault's default policy lets every token do with itself. */
 const NO_POLICY_NEEDED = new Set(['auth/token/lookup-self', 'auth/token/renew-self', 'auth/token/revoke-self']);
+
+/** The token self-paths: any live token may use them, whatever its policies. */
+export function needsNoPolicy(vaultPath: string): boolean {
+  return NO_POLICY_NEEDED.has(vaultPath);
+}
 
 /** Root-protected paths (Vault's): besides the operation's capability, a policy must grant `sudo`. */
 const SUDO_PREFIXES = ['sys/policies/', 'sys/policy', 'sys/audit', 'sys/auth/', 'sys/loggers', 'sys/rotate', 'sys/storage/'];
@@ -39,7 +44,7 @@ function decodedPath(vaultPath: string): string {
   }
 }
 
-function isGranted(granted: Set<Capability>, state: RequestState, path: string): boolean {
+function isGranted(granted: Set<Capability>, state: Pick<RequestState, 'operation' | 'help'>, path: string): boolean {
   if (granted.has('deny')) return false;
   if (SUDO_PREFIXES.some((prefix) => path.startsWith(prefix)) && !granted.has('sudo')) return false;
   if (state.help) return granted.size > 0;
@@ -55,19 +60,33 @@ function isGranted(granted: Set<Capability>, state: RequestState, path: string):
   }
 }
 
+/** What a token's policies grant on a request's path: every capability for root. */
+export type Granted = ReadonlySet<Capability> | 'all';
+
+/**
+ * The policy decision for one request: what the token's policies grant on
+ * its path, or undefined when they do not grant its operation (403). The
+ * middleware chain and the hot-read path (http/hot-read.ts) both ask here.
+ */
+export async function grantedFor(
+  policies: PolicyStore,
+  token: TokenEntry,
+  request: Pick<RequestState, 'vaultPath' | 'operation' | 'help'>,
+): Promise<Granted | undefined> {
+  if (isRoot(token)) return 'all';
+  const path = decodedPath(request.vaultPath);
+  const acl = await policies.aclFor(token.policies);
+  const granted = acl.capabilitiesOn(request.operation === 'list' ? `${path}/` : path);
+  return isGranted(granted, request, path) ? granted : undefined;
+}
+
 export function enforcePolicies(policies: PolicyStore): Middleware<RequestState> {
   return async (ctx, next) => {
-    const { token, vaultPath, operation } = ctx.state;
+    const { token, vaultPath } = ctx.state;
     // No token means an unauthenticated path (require-token.ts lets only those through).
-    if (!token || NO_POLICY_NEEDED.has(vaultPath)) return next();
-    if (isRoot(token)) {
-      ctx.state.granted = 'all';
-      return next();
-    }
-    const path = decodedPath(vaultPath);
-    const acl = await policies.aclFor(token.policies);
-    const granted = acl.capabilitiesOn(operation === 'list' ? `${path}/` : path);
-    if (!isGranted(granted, ctx.state, path)) throw new HttpError(403, 'permission denied');
+    if (!token || needsNoPolicy(vaultPath)) return next();
+    const granted = await grantedFor(policies, token, ctx.state);
+    if (granted === undefined) throw new HttpError(403, 'permission denied');
     ctx.state.granted = granted;
     await next();
   };

@@ -1,10 +1,13 @@
 import { JsonText } from '../framework/envelope.js';
-import { definePath } from '../framework/path.js';
+import { definePath, type PathRequest } from '../framework/path.js';
 import { collectFields, renewPolicyFields } from '../lifecycle/enroll-request.js';
-import { readWithAutoRenew } from '../lifecycle/read-with-auto-renew.js';
+import { readWithAutoRenew, readWithoutScm } from '../lifecycle/read-with-auto-renew.js';
 import { listingEntry } from '../lifecycle/record-index.js';
 import type { EngineContext } from './context.js';
-import { recordOperation } from './record-response.js';
+import { recordOperation, recordResponse } from './record-response.js';
+
+/** A reader without update on the path may narrow the record's auto-renew settings, never widen them. */
+const readOptions = (data: Record<string, unknown>, req: PathRequest) => ({ ...data, mayWiden: req.may('update') });
 
 export const certPath = definePath<EngineContext>({
   pattern: 'certs/:config/:id',
@@ -22,13 +25,18 @@ third of it (renewal at two thirds of the life, as cert-manager does), with a wa
 **delete** removes the local record only; SCM is not called and the certificate stays valid.`,
   fields: { ...collectFields, ...renewPolicyFields },
   operations: {
-    // A reader without update on the path may narrow the record's auto-renew settings, never widen them.
-    read: recordOperation(readWithAutoRenew, (data, req) => ({ ...data, mayWiden: req.may('update') })),
+    read: recordOperation(readWithAutoRenew, readOptions),
     delete: async (req, ctx) => {
       const { records } = ctx.lifecycle;
       await records.require(req.params.config, req.params.id);
       await records.delete(req.params.config, req.params.id);
     },
+  },
+  // An issued record that is not due: what an application reading its certificate on a timer gets. It waits on
+  // nothing, so it takes no signal (recordOperation's getter, made per request, cost more than the read).
+  plainRead: async (req, ctx) => {
+    const result = await readWithoutScm(ctx.lifecycle, req.params.config, req.params.id, readOptions(req.data, req));
+    return result && recordResponse(result);
   },
 });
 

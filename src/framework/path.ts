@@ -84,6 +84,14 @@ export interface PathDefinition<C = unknown> {
   /** Fields that must be present for `update`. */
   required?: string[];
   operations: Partial<Record<Operation, OperationHandler<C>>>;
+  /**
+   * The read's answer when it needs nothing but stored values (no SCM call,
+   * no write, no wait, nothing from the query), or nothing when
+   * `operations.read` must run. Given, a hot plain read may be answered with
+   * it in front of the middleware chain (http/hot-read.ts), so it must answer
+   * exactly what `operations.read` would, and it gets no AbortSignal.
+   */
+  plainRead?: OperationHandler<C>;
 }
 
 export function definePath<C>(def: PathDefinition<C>): PathDefinition<C> {

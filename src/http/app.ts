@@ -11,11 +11,12 @@ import type { PolicyStore } from '../auth/policy-store.js';
 import type { TokenStore } from '../auth/token-store.js';
 import { HttpError } from '../framework/errors.js';
 import type { RequestState } from '../framework/request-state.js';
-import { mountPaths, type MountOptions } from '../framework/router.js';
+import { mountPaths, routeTable, type MountOptions } from '../framework/router.js';
 import { routeFamilies } from '../framework/route-family.js';
 import { auditRequest, auditTrail } from './audit-trail.js';
 import { errorResponse } from './error-response.js';
-import { requestContext, type RequestLoggers } from './request-context.js';
+import { withHotReads, type RequestHandler } from './hot-read.js';
+import { requestContext, requestRecord, type RequestLoggers } from './request-context.js';
 import { requestData } from './request-data.js';
 import { sealedGate } from './sealed-gate.js';
 import { vaultHeaders } from './vault-headers.js';
@@ -23,6 +24,8 @@ import { vaultHeaders } from './vault-headers.js';
 /** Counts requests by path family (framework/route-family.ts); metrics/server-metrics.ts is the server's. */
 export interface RequestMetrics {
   observeRequest(family: string, operation: string, status: number, seconds: number): void;
+  /** A read the hot-read path answered (also observed as a request). */
+  observeHotRead(family: string): void;
 }
 
 export interface AppParts {
@@ -41,18 +44,47 @@ export interface AppParts {
   dynamicRoutes?: Middleware<RequestState>;
 }
 
+/**
+ * The server's request handler: the hot-read path (hot-read.ts) in front of
+ * the application, on an unsealed server; everything it does not answer goes
+ * to the application as it came.
+ */
+export function createRequestHandler(parts: AppParts): RequestHandler {
+  const built = buildApp(parts);
+  const chain = built.app.callback();
+  if (!parts.auth) return chain;
+  const { metrics } = parts;
+  return withHotReads(
+    {
+      tokens: parts.auth.tokens,
+      policies: parts.auth.policies,
+      tokenGate: built.tokenGate,
+      audit: parts.audit,
+      mounts: built.mounts,
+      record: built.record,
+      familyOf: built.familyOf,
+      answered: metrics && ((family) => metrics.observeHotRead(family)),
+    },
+    chain,
+  );
+}
+
 export function createApp(parts: AppParts): Koa<RequestState> {
+  return buildApp(parts).app;
+}
+
+function buildApp(parts: AppParts) {
   const app = new Koa<RequestState>();
   app.silent = true;
   const { metrics } = parts;
   const familyOf = routeFamilies(parts.mounts);
-  app.use(
-    requestContext(
-      parts.loggers,
-      parts.maxRequestDurationMs,
-      metrics && ((vaultPath, operation, status, seconds) => metrics.observeRequest(familyOf(vaultPath), operation, status, seconds)),
-    ),
+  const record = requestRecord(
+    parts.loggers.access,
+    metrics && ((vaultPath, operation, status, seconds) => metrics.observeRequest(familyOf(vaultPath), operation, status, seconds)),
   );
+  const mounts = parts.mounts.map((options) => ({ options, table: routeTable(options) }));
+  const tokenGate = { unauthenticatedMetrics: parts.unauthenticatedMetrics === true, isPublic: parts.auth?.isPublic };
+  app.use(requestContext(parts.loggers, parts.maxRequestDurationMs, record));
   // Outside error-response: it logs each answer as it will leave (audit-trail.ts).
   if (parts.audit) app.use(auditTrail(parts.audit));
   app.use(errorResponse());
@@ -61,14 +93,14 @@ export function createApp(parts: AppParts): Koa<RequestState> {
   if (!parts.auth) {
     app.use(sealedGate());
   } else {
-    app.use(requireToken(parts.auth.tokens, { unauthenticatedMetrics: parts.unauthenticatedMetrics === true, isPublic: parts.auth.isPublic }));
+    app.use(requireToken(parts.auth.tokens, tokenGate));
     app.use(enforcePolicies(parts.auth.policies));
   }
   if (parts.audit) app.use(auditRequest(parts.audit));
-  for (const mount of parts.mounts) app.use(mountPaths(mount));
+  for (const mount of mounts) app.use(mountPaths(mount.options, mount.table));
   if (parts.dynamicRoutes) app.use(parts.dynamicRoutes);
   app.use(async (ctx) => {
     throw new HttpError(404, `no handler for route "${ctx.state.vaultPath}"`);
   });
-  return app;
+  return { app, familyOf, record, mounts, tokenGate };
 }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../logging.js';
 import type { RequestLogger, RequestState } from '../framework/request-state.js';
+import { accessLineWriter } from './access-line.js';
 
 /** Where each finished request is counted: its path family (never the path), operation, status and duration. */
 export type ObserveRequest = (vaultPath: string | undefined, operation: string, status: number, seconds: number) => void;
@@ -22,14 +23,51 @@ export interface RequestLoggers {
   access: Logger;
 }
 
-export function requestContext(loggers: RequestLoggers, maxRequestDurationMs: number, observe?: ObserveRequest): Middleware<RequestState> {
-  const { logger, access } = loggers;
+/** A finished request as the access line and the metrics see it. */
+export interface FinishedRequest {
+  requestId: string;
+  /** `LIST` for a list, else the HTTP method. */
+  method: string;
+  /** The URL's path, never its query. */
+  path: string;
+  vaultPath: string | undefined;
+  operation: string;
+  status: number;
+  /** process.hrtime.bigint() when the request came in. */
+  startedAt: bigint;
+}
+
+/**
+ * The two ends of every request's record, written the same way by the
+ * middleware chain and by the hot-read path (hot-read.ts): `received` (at
+ * trace only) when it comes in, `finished` (the access line and the
+ * request's metrics) when its answer is written.
+ */
+export function requestRecord(access: Logger, observe?: ObserveRequest) {
+  const accessLine = accessLineWriter(access);
+  return {
+    received(requestId: string, method: string, path: string): void {
+      // At trace, a request that never finishes still shows that it came in.
+      if (access.isLevelEnabled('trace')) access.trace({ request_id: requestId, method, path }, 'request received');
+    },
+    finished(request: FinishedRequest): void {
+      const ms = Number(process.hrtime.bigint() - request.startedAt) / 1e6;
+      observe?.(request.vaultPath, request.operation, request.status, ms / 1000);
+      accessLine({ request_id: request.requestId, method: request.method, path: request.path, status: request.status, ms });
+    },
+  };
+}
+
+export type RequestRecord = ReturnType<typeof requestRecord>;
+
+/** `record`: the server's access line and metrics (requestRecord), shared with the hot-read path. */
+export function requestContext(loggers: RequestLoggers, maxRequestDurationMs: number, record: RequestRecord = requestRecord(loggers.access)): Middleware<RequestState> {
+  const { logger } = loggers;
   return async (ctx, next) => {
-    const started = process.hrtime.bigint();
+    const startedAt = process.hrtime.bigint();
     const requestId = randomUUID();
     ctx.state.requestId = requestId;
-    // At trace, a request that never finishes still shows that it came in.
-    if (access.isLevelEnabled('trace')) access.trace({ request_id: requestId, method: ctx.method, path: ctx.path }, 'request received');
+    record.received(requestId, ctx.method, ctx.path);
     // Bound fields instead of a pino child per request: a child logger costs more than the line itself.
     ctx.state.logger = requestLogger(logger, requestId);
     // The request's AbortSignal is made on first use: most requests (a read of
@@ -59,9 +97,8 @@ export function requestContext(loggers: RequestLoggers, maxRequestDurationMs: nu
       await next();
     } finally {
       clearTimeout(deadline);
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      observe?.(ctx.state.vaultPath, ctx.state.operation ?? 'unknown', ctx.status, ms / 1000);
-      access.info({ request_id: requestId, method: ctx.state.operation === 'list' ? 'LIST' : ctx.method, path: ctx.path, status: ctx.status, ms }, 'request');
+      const { vaultPath, operation } = ctx.state;
+      record.finished({ requestId, method: operation === 'list' ? 'LIST' : ctx.method, path: ctx.path, vaultPath, operation: operation ?? 'unknown', status: ctx.status, startedAt });
     }
   };
 }

@@ -36,14 +36,39 @@ function readPolicy(record: CertificateRecord, options: ReadOptions): { policy: 
         `(auto-renew ${record.auto_renew}, window ${record.expiry_window} days); that needs update on this path, so the record's settings apply`,
     );
   }
-  const life = lifetimeDays(record);
-  if (policy.autoRenew && life !== undefined && effectiveWindowDays(record, policy.expiryWindowDays) !== policy.expiryWindowDays) {
+  // Only a policy that renews has a window to cut (and every read of a record that does not renew passes here).
+  const life = policy.autoRenew ? lifetimeDays(record) : undefined;
+  if (life !== undefined && effectiveWindowDays(record, policy.expiryWindowDays) !== policy.expiryWindowDays) {
     warnings.push(
       `sectigo_expiry_window (${policy.expiryWindowDays} days) is not shorter than the certificate's life (${Math.round(life)} days): ` +
         `it is renewed at two thirds of its life instead, ${Math.round(life / 3)} days before expiry`,
     );
   }
   return { policy, warnings };
+}
+
+/**
+ * What the read's renewal policy decides for this record: is it due (the
+ * read must renew it), and what the answer says about the policy either way.
+ */
+function renewalDecision(record: CertificateRecord, options: ReadOptions): { due: boolean; warnings: string[] } {
+  const { policy, warnings } = readPolicy(record, options);
+  const now = new Date();
+  if (isDueForRenewal(record, policy, now)) return { due: true, warnings };
+  // Due had auto-renew been on: say why it was not renewed (a record that is due has a not_after, so `left` is a number).
+  if (!policy.autoRenew && isDueForRenewal(record, { ...policy, autoRenew: true }, now)) {
+    const left = daysLeft(record, now)!;
+    warnings.push(
+      left < 0
+        ? 'the certificate has expired; sectigo_auto_renew is false so it was not renewed'
+        : `the certificate expires in ${left} days; sectigo_auto_renew is false so it was not renewed`,
+    );
+  }
+  return { due: false, warnings };
+}
+
+function renewedChainWarnings(id: string, newest: CertificateRecord, hops: number): string[] {
+  return hops > 0 ? [`certificate ${id} was renewed; returning the newest certificate of its chain, ${newest.cert_unique_id}`] : [];
 }
 
 /**
@@ -57,8 +82,7 @@ export async function readWithAutoRenew(
   options: ReadOptions = {},
 ): Promise<LifecycleResult> {
   const { record: newest, hops } = await deps.records.newest(config, id);
-  const warnings: string[] = [];
-  if (hops > 0) warnings.push(`certificate ${id} was renewed; returning the newest certificate of its chain, ${newest.cert_unique_id}`);
+  const warnings = renewedChainWarnings(id, newest, hops);
 
   let record = newest;
   if (shouldCollectOnRead(record)) {
@@ -67,21 +91,28 @@ export async function readWithAutoRenew(
     warnings.push(...collected.warnings);
   }
 
-  const { policy, warnings: policyWarnings } = readPolicy(record, options);
-  warnings.push(...policyWarnings);
-  if (isDueForRenewal(record, policy)) {
+  const decision = renewalDecision(record, options);
+  warnings.push(...decision.warnings);
+  if (decision.due) {
     // A read renews with the record's own request: a key sent along (fetch's sectigo_private_key) only names the certificate.
     const { sectigo_csr: _csr, sectigo_private_key: _key, ...renewOptions } = options as ReadOptions & RenewOptions;
     const renewed = await renewCertificate(deps, config, record.cert_unique_id, renewOptions);
     return { record: renewed.record, warnings: [...warnings, ...renewed.warnings] };
   }
-  const left = daysLeft(record);
-  if (!policy.autoRenew && isDueForRenewal(record, { ...policy, autoRenew: true }) && left !== undefined) {
-    warnings.push(
-      left < 0
-        ? 'the certificate has expired; sectigo_auto_renew is false so it was not renewed'
-        : `the certificate expires in ${left} days; sectigo_auto_renew is false so it was not renewed`,
-    );
-  }
   return { record, warnings };
+}
+
+/**
+ * The same read when it needs nothing but storage: the answer
+ * `readWithAutoRenew` would give, or undefined when that read would first
+ * collect the record from SCM or renew it (then only it may answer). It
+ * waits on nothing and writes nothing, so an edge may answer it without the
+ * request's full machinery (http/hot-read.ts).
+ */
+export async function readWithoutScm(deps: Pick<RenewDeps, 'records'>, config: string, id: string, options: ReadOptions = {}): Promise<LifecycleResult | undefined> {
+  const { record, hops } = await deps.records.newest(config, id);
+  if (shouldCollectOnRead(record)) return undefined;
+  const decision = renewalDecision(record, options);
+  if (decision.due) return undefined;
+  return { record, warnings: [...renewedChainWarnings(id, record, hops), ...decision.warnings] };
 }

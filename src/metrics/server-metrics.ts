@@ -10,7 +10,8 @@
  * Two kinds of metric:
  * - events (requests, SCM calls, operations, passes, storage calls), counted
  *   as they happen through cached label children, so a request pays a map
- *   lookup and an observe;
+ *   lookup and an observe; the HTTP requests, one per request, through
+ *   request-histogram.ts, which skips prom-client's label hashing;
  * - samples (SCM limiter, key pool queue, the estate), read when scraped. The
  *   estate comes from the clear index (lifecycle/estate.ts); one count
  *   answers scrapes for twenty times what it took, at least a second, so
@@ -23,6 +24,7 @@ import { EXPIRY_HORIZONS_DAYS, type EstateCounts } from '../lifecycle/estate.js'
 import type { LifecycleTelemetry } from '../lifecycle/telemetry.js';
 import type { KeyTaskEvent } from '../pki/index.js';
 import type { ScmLimiter, ScmRequestEvent } from '../scm/index.js';
+import { RequestHistogram } from './request-histogram.js';
 
 /** One count of the estate answers scrapes for this many times what it took… */
 const ESTATE_REUSE_FACTOR = 20;
@@ -57,14 +59,10 @@ class ChildCache<C> {
 export class ServerMetrics {
   readonly registry = new Registry();
 
-  private readonly httpRequests = new Histogram({
-    name: 'scmpki_http_request_duration_seconds',
-    help: 'HTTP requests by path family, operation and status',
-    labelNames: ['family', 'operation', 'status'],
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-  private readonly httpChildren = new ChildCache((family, operation, status) => this.httpRequests.labels(family!, operation!, status!));
+  private readonly httpRequests = new RequestHistogram('scmpki_http_request_duration_seconds', 'HTTP requests by path family, operation and status', LATENCY_BUCKETS, this.registry);
+
+  /** Counted here and handed to the counter when scraped: a read answered on the hot path pays a map update, not prom-client's label hashing. */
+  private readonly hotReadCounts = new Map<string, number>();
 
   private readonly scmRequests = new Histogram({
     name: 'scmpki_scm_request_duration_seconds',
@@ -111,10 +109,25 @@ export class ServerMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    const hotReadCounts = this.hotReadCounts;
+    new Counter({
+      name: 'scmpki_http_hot_reads_total',
+      help: 'Plain reads answered in front of the middleware chain (http/hot-read.ts), by path family; each is also in scmpki_http_request_duration_seconds',
+      labelNames: ['family'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [family, count] of hotReadCounts) this.inc({ family }, count);
+      },
+    });
   }
 
   observeRequest(family: string, operation: string, status: number, seconds: number): void {
-    this.httpChildren.get(family, operation, String(status)).observe(seconds);
+    this.httpRequests.observe(family, operation, status, seconds);
+  }
+
+  observeHotRead(family: string): void {
+    this.hotReadCounts.set(family, (this.hotReadCounts.get(family) ?? 0) + 1);
   }
 
   observeScm(event: ScmRequestEvent): void {

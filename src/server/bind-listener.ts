@@ -59,8 +59,10 @@ export async function loadTls(settings: ServerSettings): Promise<{ cert: Buffer;
 /** Step 2: bound, with requests held until `serve` is called. */
 export async function bindListener(settings: ServerSettings, tls: { cert: Buffer; key: Buffer } | undefined, logger: Logger): Promise<Listener> {
   let serving: ((handler: http.RequestListener) => void) | undefined;
+  let served: http.RequestListener | undefined;
   const ready = new Promise<http.RequestListener>((resolve) => (serving = resolve));
-  const handler: http.RequestListener = (req, res) => void ready.then((serve) => serve(req, res));
+  // Once serving, a request goes straight to the handler, not through a promise each.
+  const handler: http.RequestListener = (req, res) => (served ? served(req, res) : void ready.then((serve) => serve(req, res)));
   const durationMs = settings.max_request_duration * 1000;
   const options = listenerTimeouts(durationMs);
   let server: http.Server;
@@ -82,7 +84,14 @@ export async function bindListener(settings: ServerSettings, tls: { cert: Buffer
       resolve();
     });
   });
-  return { server, scheme: tls ? 'https' : 'http', serve: (app) => serving!(app) };
+  return {
+    server,
+    scheme: tls ? 'https' : 'http',
+    serve: (app) => {
+      served = app;
+      serving!(app);
+    },
+  };
 }
 
 export function closeListener(server: http.Server): Promise<void> {

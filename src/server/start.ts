@@ -25,7 +25,7 @@ import { AuthMethods } from '../auth/auth-methods.js';
 import { PolicyStore } from '../auth/policy-store.js';
 import { TokenStore, type AnnounceRootToken } from '../auth/token-store.js';
 import { buildOpenApi } from '../framework/openapi.js';
-import { createApp } from '../http/app.js';
+import { createRequestHandler } from '../http/app.js';
 import type { LifecycleServices } from '../lifecycle/services.js';
 import { verifyScmCredentials } from '../lifecycle/scm-clients.js';
 import { createLogger, Loggers, type Logger } from '../logging.js';
@@ -152,7 +152,7 @@ export async function startServer(settings: ServerSettings, options: StartOption
         buildOpenApi([...mounts.map((m) => ({ mount: `${m.mount}/`, definitions: m.definitions })), ...(unsealed?.pkiMounts.openApiSections() ?? [])], version),
     };
     const mounts = serverMounts(settings.mount_path, sys, unsealed);
-    const app = createApp({
+    const handler = createRequestHandler({
       loggers: { logger: loggers.get('http'), access: loggers.derive('http', { redact: [] }) },
       metrics,
       unauthenticatedMetrics: settings.unauthenticated_metrics_access,
@@ -163,7 +163,7 @@ export async function startServer(settings: ServerSettings, options: StartOption
       mounts,
       dynamicRoutes: unsealed?.pkiMounts.routes(),
     });
-    listener.serve(app.callback());
+    listener.serve(handler);
     const url = listenerUrl(server, scheme);
     logger.info({ url, sealed, mount: settings.mount_path }, 'scmpki listening');
 

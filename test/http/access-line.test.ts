@@ -5,7 +5,7 @@
  * otherwise logs through pino.
  */
 import { Writable } from 'node:stream';
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { accessLineWriter } from '../../src/http/access-line.js';
 import { createLogger, Loggers } from '../../src/logging.js';
 

@@ -4,7 +4,7 @@
  * Prometheus text and the same JSON.
  */
 import { Histogram, Registry } from 'prom-client';
-import t from 'tap';
+import { t } from '../helpers/suite.js';
 import { RequestHistogram } from '../../src/metrics/request-histogram.js';
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];

@@ -11,5 +11,8 @@ await runSuite(import.meta.url, [
   '../http/node-vault.test.ts',
   '../http/hvac.test.ts',
   '../http/hvac-approle.test.ts',
+  '../http/hot-read.test.ts',
+  '../http/access-line.test.ts',
   '../metrics/server-metrics.test.ts',
+  '../metrics/request-histogram.test.ts',
 ]);

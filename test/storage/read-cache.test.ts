@@ -22,7 +22,17 @@ async function countedStorage(t: Test) {
       return value;
     },
   });
-  return { inner, reads, hold: (until: Promise<void> | undefined) => (holdBack = until) };
+  const hold = (until: Promise<void> | undefined) => (holdBack = until);
+  /** A read of `key` through `cached` that reaches the storage and waits there until released; later reads do not wait. */
+  async function readHeldBack(cached: Storage, key: string) {
+    let release!: () => void;
+    hold(new Promise<void>((resolve) => (release = resolve)));
+    const slow = cached.get(key);
+    await sleep(20);
+    hold(undefined);
+    return { slow, release };
+  }
+  return { inner, reads, hold, readHeldBack };
 }
 
 t.test('reads are served from the cache until a write touches the key', async (t) => {
@@ -44,14 +54,10 @@ t.test('reads are served from the cache until a write touches the key', async (t
 });
 
 t.test('a read that raced with a write does not cache the old value', async (t) => {
-  const { inner, hold } = await countedStorage(t);
+  const { inner, readHeldBack } = await countedStorage(t);
   const cached = new ReadCachedStorage(inner);
   await cached.put('cert/web/1_x', { state: 'Applied' });
-  let release!: () => void;
-  hold(new Promise<void>((resolve) => (release = resolve)));
-  const slow = cached.get('cert/web/1_x');
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  hold(undefined);
+  const { slow, release } = await readHeldBack(cached, 'cert/web/1_x');
   await cached.put('cert/web/1_x', { state: 'Issued' });
   release();
   t.same(await slow, { state: 'Applied' }, 'the racing read saw the value before the write');
@@ -59,14 +65,10 @@ t.test('a read that raced with a write does not cache the old value', async (t) 
 });
 
 t.test('a read is cached however busy the store is with other keys', async (t) => {
-  const { inner, reads, hold } = await countedStorage(t);
+  const { inner, reads, readHeldBack } = await countedStorage(t);
   const cached = new ReadCachedStorage(inner);
   await cached.put('profile/demo/2001', { v: 1 });
-  let release!: () => void;
-  hold(new Promise<void>((resolve) => (release = resolve)));
-  const slow = cached.get('profile/demo/2001');
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  hold(undefined);
+  const { slow, release } = await readHeldBack(cached, 'profile/demo/2001');
   // An enroll burst: other records written while the profile is being read.
   await cached.batch([{ type: 'put', key: 'cert/demo/1_x', value: { v: 1 } }]);
   await cached.put('intent/demo/abc', { v: 1 });
@@ -78,14 +80,10 @@ t.test('a read is cached however busy the store is with other keys', async (t) =
 });
 
 t.test('a read in flight when clear() forgets everything is not cached', async (t) => {
-  const { inner, reads, hold } = await countedStorage(t);
+  const { inner, reads, readHeldBack } = await countedStorage(t);
   const cached = new ReadCachedStorage(inner);
   await inner.put('policy/a', { v: 1 });
-  let release!: () => void;
-  hold(new Promise<void>((resolve) => (release = resolve)));
-  const slow = cached.get('policy/a');
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  hold(undefined);
+  const { slow, release } = await readHeldBack(cached, 'policy/a');
   await inner.put('policy/a', { v: 2 });
   cached.clear();
   release();

@@ -60,10 +60,12 @@ starting after the id \`after\`. Pass the last id of a page as \`after\` to get 
       const info: string[] = [];
       const now = new Date();
       const page = { after: req.data.after as string | undefined, limit: req.data.limit as number | undefined };
-      for await (const [id, summaryJson] of ctx.lifecycle.records.summaries(req.params.config, page)) {
-        const quoted = JSON.stringify(id);
-        keys.push(quoted);
-        info.push(`${quoted}:${listingEntry(summaryJson, now)}`);
+      for await (const summaries of ctx.lifecycle.records.summaries(req.params.config, page)) {
+        for (const [id, summaryJson] of summaries) {
+          const quoted = JSON.stringify(id);
+          keys.push(quoted);
+          info.push(`${quoted}:${listingEntry(summaryJson, now)}`);
+        }
       }
       if (keys.length === 0) return undefined;
       return { data: new JsonText(`{"keys":[${keys.join(',')}],"key_info":{${info.join(',')}}}`) };

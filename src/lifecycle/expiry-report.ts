@@ -53,28 +53,30 @@ export async function expiryReport(deps: Deps<'records'>, query: ExpiryReportQue
   const wanted = query.states && query.states.length > 0 ? new Set(query.states) : undefined;
   const certificates: ExpiringCertificate[] = [];
   for (const config of configs) {
-    for await (const [id, json] of deps.records.summaries(config)) {
-      const summary = JSON.parse(json) as Partial<RecordSummary> & Pick<RecordSummary, 'domain' | 'status' | 'not_after'>;
-      const notAfter = Date.parse(summary.not_after);
-      if (Number.isNaN(notAfter) || notAfter > until) continue;
-      if (wanted ? !wanted.has(summary.status) : summary.status === 'Revoked') continue;
-      const successor = summary.renewed_to ? await deps.records.summary(config, summary.renewed_to) : undefined;
-      // Renewed and its successor issued: the successor is the certificate in use, and is reported on its own.
-      if (!wanted && successor?.status === 'Issued') continue;
-      certificates.push({
-        id,
-        config,
-        domain: summary.domain,
-        sans: summary.sans ?? [],
-        status: summary.status,
-        not_after: summary.not_after,
-        days_left: daysUntil(summary.not_after, now) as number,
-        auto_renew: summary.auto_renew ?? false,
-        renewal_in_flight: summary.renewing === true || (successor !== undefined && successor.status !== 'Issued'),
-        renewal_id: summary.renewed_to ?? null,
-        imported: summary.imported ?? false,
-        last_error: summary.last_error ?? null,
-      });
+    for await (const summaries of deps.records.summaries(config)) {
+      for (const [id, json] of summaries) {
+        const summary = JSON.parse(json) as Partial<RecordSummary> & Pick<RecordSummary, 'domain' | 'status' | 'not_after'>;
+        const notAfter = Date.parse(summary.not_after);
+        if (Number.isNaN(notAfter) || notAfter > until) continue;
+        if (wanted ? !wanted.has(summary.status) : summary.status === 'Revoked') continue;
+        const successor = summary.renewed_to ? await deps.records.summary(config, summary.renewed_to) : undefined;
+        // Renewed and its successor issued: the successor is the certificate in use, and is reported on its own.
+        if (!wanted && successor?.status === 'Issued') continue;
+        certificates.push({
+          id,
+          config,
+          domain: summary.domain,
+          sans: summary.sans ?? [],
+          status: summary.status,
+          not_after: summary.not_after,
+          days_left: daysUntil(summary.not_after, now) as number,
+          auto_renew: summary.auto_renew ?? false,
+          renewal_in_flight: summary.renewing === true || (successor !== undefined && successor.status !== 'Issued'),
+          renewal_id: summary.renewed_to ?? null,
+          imported: summary.imported ?? false,
+          last_error: summary.last_error ?? null,
+        });
+      }
     }
   }
   certificates.sort((a, b) => Date.parse(a.not_after) - Date.parse(b.not_after) || a.id.localeCompare(b.id));

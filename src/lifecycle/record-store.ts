@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { layout, parseTimedKey, type DueKind } from '../storage/layout.js';
-import { prefixRange, type BatchOp, type Storage } from '../storage/storage.js';
+import { prefixRange, type BatchOp, type JsonPage, type Storage } from '../storage/storage.js';
 import { dueEntriesOf, serialHex, summaryOf, type RecordSummary, type SerialEntry } from './record-index.js';
 import { NotFoundError } from '../errors.js';
 import type { Locks } from './locks.js';
@@ -171,11 +171,11 @@ export class RecordStore {
   }
 
   /** Summaries of a config's records in id order, as stored JSON text, from the index: no record is read. */
-  async *summaries(config: string, page: { after?: string; limit?: number } = {}): AsyncGenerator<[id: string, summaryJson: string]> {
+  async *summaries(config: string, page: { after?: string; limit?: number } = {}): AsyncGenerator<JsonPage> {
     const prefix = layout.recordSummaries(config);
     const after = page.after === undefined ? undefined : prefix + page.after;
-    for await (const [key, json] of this.storage.rangeJson(prefixRange(prefix, { after, limit: page.limit }))) {
-      yield [key.slice(prefix.length), json];
+    for await (const entries of this.storage.rangeJsonPages(prefixRange(prefix, { after, limit: page.limit }))) {
+      yield entries.map(([key, json]) => [key.slice(prefix.length), json] as const);
     }
   }
 

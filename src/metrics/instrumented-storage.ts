@@ -4,7 +4,7 @@
  * path) pays nothing for it. A range is timed inside the iteration only: the
  * time its caller spends between entries is the caller's, not storage's.
  */
-import type { BatchOp, KeyRange, RawEntry, RawSwap, Storage } from '../storage/storage.js';
+import type { BatchOp, JsonPage, KeyRange, RawEntry, RawSwap, Storage } from '../storage/storage.js';
 import type { StorageOperation } from './server-metrics.js';
 
 type Observe = (op: StorageOperation, seconds: number) => void;
@@ -70,8 +70,8 @@ export class InstrumentedStorage implements Storage {
     return timedRange(this.observe, this.inner.range<T>(range));
   }
 
-  rangeJson(range: KeyRange): AsyncIterable<[key: string, json: string]> {
-    return timedRange(this.observe, this.inner.rangeJson(range));
+  rangeJsonPages(range: KeyRange): AsyncIterable<JsonPage> {
+    return timedRange(this.observe, this.inner.rangeJsonPages(range));
   }
 
   rawEntries(range: KeyRange): AsyncIterable<RawEntry> {

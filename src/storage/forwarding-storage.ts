@@ -3,7 +3,7 @@
  * layers in front of a backend (the read cache, the cluster's change feed),
  * each overriding only the calls it has something to add to.
  */
-import type { BatchOp, KeyRange, RawEntry, RawSwap, Storage } from './storage.js';
+import type { BatchOp, JsonPage, KeyRange, RawEntry, RawSwap, Storage } from './storage.js';
 
 export class ForwardingStorage implements Storage {
   constructor(protected readonly inner: Storage) {}
@@ -36,8 +36,8 @@ export class ForwardingStorage implements Storage {
     return this.inner.range<T>(range);
   }
 
-  rangeJson(range: KeyRange): AsyncIterable<[key: string, json: string]> {
-    return this.inner.rangeJson(range);
+  rangeJsonPages(range: KeyRange): AsyncIterable<JsonPage> {
+    return this.inner.rangeJsonPages(range);
   }
 
   rawEntries(range: KeyRange): AsyncIterable<RawEntry> {

@@ -9,7 +9,7 @@ import { Level } from 'level';
 import { Barrier } from './barrier.js';
 import { sameStoredBytes } from './raw-entries.js';
 import { jsonText, openJson, sealJson } from './sealed-json.js';
-import { prefixRange, type BatchOp, type KeyRange, type RawEntry, type RawSwap, type Storage } from './storage.js';
+import { prefixRange, type BatchOp, type JsonPage, type KeyRange, type RawEntry, type RawSwap, type Storage } from './storage.js';
 import { unsealStorage, type OpenedStorage } from './unseal.js';
 import { WriteGate } from './write-gate.js';
 
@@ -119,14 +119,11 @@ class LevelStorage implements Storage {
   }
 
   async *range<T>(range: KeyRange): AsyncIterable<[string, T]> {
-    for await (const [key, json] of this.rangeJson(range)) yield [key, JSON.parse(json) as T];
+    for await (const page of this.rangeJsonPages(range)) for (const [key, json] of page) yield [key, JSON.parse(json) as T];
   }
 
-  async *rangeJson(range: KeyRange): AsyncIterable<[string, string]> {
-    // Its own loop rather than over rawEntries: one generator per entry, not two, on a 100,000-entry listing.
-    for await (const batch of this.batches(range)) {
-      for (const [key, value] of batch) yield [key, utf8(value)];
-    }
+  async *rangeJsonPages(range: KeyRange): AsyncIterable<JsonPage> {
+    for await (const batch of this.batches(range)) yield batch.map(([key, value]) => [key, utf8(value)] as const);
   }
 
   async *rawEntries(range: KeyRange): AsyncIterable<RawEntry> {

@@ -35,6 +35,9 @@ export interface RawSwap {
 }
 
 /** Keys in `[gte, lt)`, in key order, starting after `after` when given. */
+/** Entries of a range as stored JSON text, in key order. */
+export type JsonPage = ReadonlyArray<readonly [key: string, json: string]>;
+
 export interface KeyRange {
   gte: string;
   lt: string;
@@ -56,8 +59,12 @@ export interface Storage {
   list(prefix: string): Promise<string[]>;
   /** Clear entries in a key range, in key order. */
   range<T>(range: KeyRange): AsyncIterable<[key: string, value: T]>;
-  /** The same, each value as its stored JSON text (for a caller that copies it into an answer unparsed). */
-  rangeJson(range: KeyRange): AsyncIterable<[key: string, json: string]>;
+  /**
+   * The same, each value as its stored JSON text (for a caller that copies
+   * it into an answer unparsed), a page of entries at a time: a 100,000-entry
+   * listing then awaits once per page, not once per entry in every layer.
+   */
+  rangeJsonPages(range: KeyRange): AsyncIterable<JsonPage>;
   /**
    * Every entry in the range, sealed and clear, as stored, in key order, read
    * from ONE point-in-time view: a write that lands while the iteration runs

@@ -42,10 +42,12 @@ export async function recordBySerial(ctx: PkiEngineContext, serial: string): Pro
  */
 export async function mountChain(ctx: PkiEngineContext): Promise<string[]> {
   for (const config of await mountConfigs(ctx)) {
-    for await (const [id, summary] of ctx.lifecycle.records.summaries(config)) {
-      if (!summary.includes('"status":"Issued"')) continue;
-      const record = await ctx.lifecycle.records.get(config, id);
-      if (record && record.ca_chain.length > 0) return record.ca_chain;
+    for await (const summaries of ctx.lifecycle.records.summaries(config)) {
+      for (const [id, summary] of summaries) {
+        if (!summary.includes('"status":"Issued"')) continue;
+        const record = await ctx.lifecycle.records.get(config, id);
+        if (record && record.ca_chain.length > 0) return record.ca_chain;
+      }
     }
   }
   throw new NotFoundError(`no CA chain yet: SCM hands out its chain with a certificate, and no role of ${ctx.mount}/ has one issued`);

@@ -56,8 +56,8 @@ t.test(`the last operation on a key in a batch wins; clear entries read back as 
   t.equal(await storage.get('x/3'), 'back');
   t.equal(await storage.getClear('index/none'), undefined);
   const json = [];
-  for await (const entry of storage.rangeJson({ gte: 'index/x/', lt: 'index/x/\uffff' })) json.push(entry);
-  t.same(json, [['index/x/2', '{"due":2,"note":"ünïcode"}']], 'rangeJson gives the stored JSON text');
+  for await (const page of storage.rangeJsonPages({ gte: 'index/x/', lt: 'index/x/\uffff' })) json.push(...page);
+  t.same(json, [['index/x/2', '{"due":2,"note":"ünïcode"}']], 'rangeJsonPages gives the stored JSON text');
 });
 
 t.test(`keys sort byte by byte; ranges honour after and limit across pages (${testBackend})`, async (t) => {

@@ -19,7 +19,7 @@ import { Barrier } from '../barrier.js';
 import { layout } from '../layout.js';
 import { kindOfStoredBytes, sameStoredBytes } from '../raw-entries.js';
 import { jsonText, openJson, sealJson } from '../sealed-json.js';
-import { prefixRange, type BatchOp, type KeyRange, type RawEntry, type RawSwap, type Storage } from '../storage.js';
+import { prefixRange, type BatchOp, type JsonPage, type KeyRange, type RawEntry, type RawSwap, type Storage } from '../storage.js';
 import { unsealStorage, type OpenedStorage } from '../unseal.js';
 import { KV_TABLE, migrate, schemaHoldsData } from './schema.js';
 import { asStorageError, connectionTarget } from './unavailable.js';
@@ -163,13 +163,15 @@ export class PgStorage implements Storage {
   }
 
   async *range<T>(range: KeyRange): AsyncIterable<[string, T]> {
-    for await (const [key, json] of this.rangeJson(range)) yield [key, JSON.parse(json) as T];
+    for await (const page of this.rangeJsonPages(range)) for (const [key, json] of page) yield [key, JSON.parse(json) as T];
   }
 
-  async *rangeJson(range: KeyRange): AsyncIterable<[string, string]> {
-    for await (const row of rowsOf(range, 'clear::text AS clear', (text, values) => this.query<Row>(text, values))) {
-      if (row.clear === null) throw new Error(`range over a sealed value at ${row.key}: ranges read clear index entries only`);
-      yield [row.key, row.clear];
+  async *rangeJsonPages(range: KeyRange): AsyncIterable<JsonPage> {
+    for await (const rows of rowsOf(range, 'clear::text AS clear', (text, values) => this.query<Row>(text, values))) {
+      yield rows.map((row) => {
+        if (row.clear === null) throw new Error(`range over a sealed value at ${row.key}: ranges read clear index entries only`);
+        return [row.key, row.clear] as const;
+      });
     }
   }
 
@@ -182,8 +184,8 @@ export class PgStorage implements Storage {
     let committed = false;
     try {
       await this.on(client, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', []);
-      for await (const row of rowsOf(range, 'sealed, clear::text AS clear', (text, values) => this.on<Row>(client, text, values))) {
-        yield [row.key, storedBytes(row)];
+      for await (const rows of rowsOf(range, 'sealed, clear::text AS clear', (text, values) => this.on<Row>(client, text, values))) {
+        for (const row of rows) yield [row.key, storedBytes(row)];
       }
       await this.on(client, 'COMMIT', []);
       committed = true;
@@ -260,7 +262,7 @@ export class PgStorage implements Storage {
 }
 
 /**
- * The rows of a key range in key order, read a page at a time by keyset
+ * The rows of a key range in key order, a page at a time, read by keyset
  * paging (each page starts after the last key of the one before), up to the
  * range's limit.
  */
@@ -268,14 +270,14 @@ async function* rowsOf(
   range: KeyRange,
   columns: string,
   run: (text: string, values: unknown[]) => Promise<pg.QueryResult<Row>>,
-): AsyncIterable<Row> {
+): AsyncIterable<Row[]> {
   let after = range.after !== undefined && range.after >= range.gte ? range.after : undefined;
   let remaining = range.limit ?? Infinity;
   while (remaining > 0) {
     const page = Math.min(RANGE_PAGE, remaining);
     const lower = after === undefined ? 'key >= $1' : 'key > $1';
     const { rows } = await run(`SELECT key, ${columns} FROM ${KV_TABLE} WHERE ${lower} AND key < $2 ORDER BY key LIMIT $3`, [after ?? range.gte, range.lt, page]);
-    yield* rows;
+    if (rows.length > 0) yield rows;
     if (rows.length < page) return;
     remaining -= rows.length;
     after = rows[rows.length - 1]!.key;

@@ -69,19 +69,12 @@ export function createRequestHandler(parts: AppParts): RequestHandler {
   );
 }
 
-export function createApp(parts: AppParts): Koa<RequestState> {
-  return buildApp(parts).app;
-}
-
 function buildApp(parts: AppParts) {
   const app = new Koa<RequestState>();
   app.silent = true;
   const { metrics } = parts;
   const familyOf = routeFamilies(parts.mounts);
-  const record = requestRecord(
-    parts.loggers.access,
-    metrics && ((vaultPath, operation, status, seconds) => metrics.observeRequest(familyOf(vaultPath), operation, status, seconds)),
-  );
+  const record = requestRecord(parts.loggers.access, metrics && { familyOf, observe: (...request) => metrics.observeRequest(...request) });
   const mounts = parts.mounts.map((options) => ({ options, table: routeTable(options) }));
   const tokenGate = { unauthenticatedMetrics: parts.unauthenticatedMetrics === true, isPublic: parts.auth?.isPublic };
   app.use(requestContext(parts.loggers, parts.maxRequestDurationMs, record));

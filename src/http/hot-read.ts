@@ -166,7 +166,7 @@ export function withHotReads(parts: HotReadParts, chain: RequestHandler): Reques
     // Two writes, one packet: node corks the socket for the tick, and the stored bytes are not copied.
     res.write(head);
     res.end(rest);
-    parts.record.finished({ requestId, method: 'GET', path: req.url!, vaultPath, operation: 'read', status: 200, startedAt });
+    parts.record.finished({ requestId, method: 'GET', path: req.url!, vaultPath, family: to.family, operation: 'read', status: 200, startedAt });
     parts.answered?.(to.family);
     return true;
   };

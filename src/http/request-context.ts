@@ -11,7 +11,10 @@ import type { RequestLogger, RequestState } from '../framework/request-state.js'
 import { accessLineWriter } from './access-line.js';
 
 /** Where each finished request is counted: its path family (never the path), operation, status and duration. */
-export type ObserveRequest = (vaultPath: string | undefined, operation: string, status: number, seconds: number) => void;
+export interface RequestCounter {
+  familyOf(vaultPath: string | undefined): string;
+  observe(family: string, operation: string, status: number, seconds: number): void;
+}
 
 export interface RequestLoggers {
   /** Request lines (errors, warnings), with the usual redaction. */
@@ -31,6 +34,8 @@ export interface FinishedRequest {
   /** The URL's path, never its query. */
   path: string;
   vaultPath: string | undefined;
+  /** Its path family, when the caller already knows it (the hot-read path routes each path once). */
+  family?: string;
   operation: string;
   status: number;
   /** process.hrtime.bigint() when the request came in. */
@@ -43,7 +48,7 @@ export interface FinishedRequest {
  * trace only) when it comes in, `finished` (the access line and the
  * request's metrics) when its answer is written.
  */
-export function requestRecord(access: Logger, observe?: ObserveRequest) {
+export function requestRecord(access: Logger, counter?: RequestCounter) {
   const accessLine = accessLineWriter(access);
   return {
     received(requestId: string, method: string, path: string): void {
@@ -52,7 +57,7 @@ export function requestRecord(access: Logger, observe?: ObserveRequest) {
     },
     finished(request: FinishedRequest): void {
       const ms = Number(process.hrtime.bigint() - request.startedAt) / 1e6;
-      observe?.(request.vaultPath, request.operation, request.status, ms / 1000);
+      counter?.observe(request.family ?? counter.familyOf(request.vaultPath), request.operation, request.status, ms / 1000);
       accessLine({ request_id: request.requestId, method: request.method, path: request.path, status: request.status, ms });
     },
   };

@@ -104,10 +104,14 @@ export async function closeKeyPool(): Promise<void> {
   await closing?.close();
 }
 
-export async function generateKeyPair(spec: KeySpec): Promise<GeneratedKey> {
-  const made = await run('generate', { spec });
+/** A key just made, remembered for the check of the certificate issued for it (key-match.ts). */
+function remembered<Made extends { privateKeyPem: string; publicKeyPem: string }>(spec: KeySpec, made: Made): Made & { spec: KeySpec } {
   rememberKeyPair(made.privateKeyPem, made.publicKeyPem);
   return { spec, ...made };
+}
+
+export async function generateKeyPair(spec: KeySpec): Promise<GeneratedKey> {
+  return remembered(spec, await run('generate', { spec }));
 }
 
 export interface CsrRequest {
@@ -119,9 +123,7 @@ export interface CsrRequest {
 /** A new key and a request signed by it, made in one worker task. Bad subject or SAN input is a PkiInputError. */
 export async function generateKeyAndCsr(spec: KeySpec, request: CsrRequest): Promise<GeneratedKey & { csr: string }> {
   const content = csrContent(request.subject, request.subjectAltNames ?? []);
-  const made = await run('generateWithCsr', { spec, csr: content });
-  rememberKeyPair(made.privateKeyPem, made.publicKeyPem);
-  return { spec, ...made };
+  return remembered(spec, await run('generateWithCsr', { spec, csr: content }));
 }
 
 export interface BuildCsrInput extends CsrRequest {
